@@ -1,0 +1,63 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import fastifyCookie from '@fastify/cookie'
+import fastifySwagger from '@fastify/swagger'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
+import type { Db } from './db/database.js'
+import { authRoutes } from './features/auth/routes.js'
+import { healthRoutes } from './features/health/routes.js'
+import { authPlugin } from './plugins/auth.js'
+import { errorsPlugin } from './plugins/errors.js'
+import { webPlugin } from './plugins/web.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db
+  }
+}
+
+export type AppOptions = {
+  db: Db
+  embedded: boolean
+  sessionIdleMinutes?: number
+  cookieSecure?: boolean
+  logLevel?: string
+  /** Built web app to serve; defaults to dist/web of the package. */
+  webRoot?: string
+  trustProxy?: boolean
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: opts.logLevel ?? 'info' },
+    trustProxy: opts.trustProxy ?? false,
+    bodyLimit: 2 * 1024 * 1024,
+    ajv: { customOptions: { verbose: true, coerceTypes: 'array', removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.decorate('db', opts.db)
+  await app.register(errorsPlugin)
+  await app.register(fastifyCookie)
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: '守望 基层应急管理平台 API', version: '0.1.0', description: '所有接口按登录用户的辖区（区划代码前缀）在服务端限定数据范围。' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'sw_session' } } },
+      security: [{ session: [] }],
+    },
+  })
+  await app.register(authPlugin, { idleMinutes: opts.sessionIdleMinutes ?? 30 })
+
+  // Every capability, in one visible list.
+  const features: Array<[string, FastifyPluginAsync<any>, object?]> = [
+    ['/api/health', healthRoutes, { embedded: opts.embedded }],
+    ['/api/auth', authRoutes, { cookieSecure: opts.cookieSecure ?? false }],
+  ]
+  for (const [prefix, routes, options] of features) await app.register(routes, { prefix, ...options })
+
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger())
+  await webPlugin(app, { root: opts.webRoot ?? path.resolve(here, '../../dist/web') })
+  return app
+}

@@ -1,0 +1,27 @@
+import type { Config } from '../../config.js'
+import type { Db } from '../../db/database.js'
+import { jurisdictionPrefix } from '../../../domain/regions/code.js'
+import { loadRegions } from '../regions/load.js'
+import { seedDemo } from './seed.js'
+
+/**
+ * Brings a fresh database to a usable state: the root region's division tree, and on an empty
+ * database with demo enabled, the demo data. Runs at every start; does nothing the second time.
+ */
+export async function prepareDeployment(db: Db, config: Config, log: (line: string) => void): Promise<void> {
+  const root = await db.selectFrom('region').select('code').where('code', '=', config.rootRegion).executeTakeFirst()
+  if (!root) {
+    const started = Date.now()
+    const result = await loadRegions(db, jurisdictionPrefix(config.rootRegion))
+    log(`已载入区划 ${result.rows} 条（${((Date.now() - started) / 1000).toFixed(1)} 秒）`)
+  }
+  const anyUser = await db.selectFrom('appUser').select('id').limit(1).executeTakeFirst()
+  if (!anyUser && config.demo) {
+    const logins = await seedDemo(db, config.rootRegion)
+    log('')
+    log('==== 演示数据已生成（DEMO，仅供体验，请勿用于生产）。以下登录信息只显示这一次： ====')
+    for (const l of logins) log(`  ${l.label.padEnd(16, '　')} 用户名 ${l.username.padEnd(16)} 口令 ${l.password}`)
+    log('================================================================================')
+    log('')
+  }
+}

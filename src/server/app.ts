@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import fastifyCookie from '@fastify/cookie'
 import fastifySwagger from '@fastify/swagger'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify'
 import type { Db } from './db/database.js'
 import { authRoutes } from './features/auth/routes.js'
 import { healthRoutes } from './features/health/routes.js'
@@ -14,6 +14,8 @@ import { webPlugin } from './plugins/web.js'
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db
+    /** Every route as registered, for the OpenAPI check and the jurisdiction test that must cover them all. */
+    routeList: RouteOptions[]
   }
 }
 
@@ -39,6 +41,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.decorate('db', opts.db)
+  const routeList: RouteOptions[] = []
+  app.decorate('routeList', routeList)
+  app.addHook('onRoute', (route) => { routeList.push(route) })
   await app.register(errorsPlugin)
   await app.register(fastifyCookie)
   await app.register(fastifySwagger, {

@@ -1,0 +1,186 @@
+import type { FastifyInstance, RouteOptions } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ROLE_KEYS, type RoleKey } from '../domain/auth/roles.js'
+import { signIn, testApp, type Session } from './testing/test-app.js'
+
+/**
+ * The jurisdiction matrix: for EVERY registered route and EVERY role, a user of one county
+ * (吴兴区) gets nothing of a sibling county (南浔区) — no record, no count, no change.
+ *
+ * Routes are taken from the running app, not from a list in this file, so a new route is
+ * covered the day it is registered. Path parameters are filled with the sibling's ids, query
+ * strings name the sibling's region, and bodies are generated from each route's JSON schema
+ * with the sibling's region code and ids. Every sibling record carries a marker string that must
+ * never appear in any answer.
+ */
+
+const OWN_COUNTY = '330502000000' // 吴兴区
+const SIBLING_COUNTY = '330503000000' // 南浔区
+const SIBLING_TOWNSHIP = '330503001000' // 南浔区南浔镇
+const CITY = '330500000000'
+const MARKER = '邻县标记'
+
+// Routes about the caller's own account: nothing of another county can pass through them, and
+// calling logout would end the session the matrix is using.
+const OWN_ACCOUNT_ROUTES = /^\/api\/auth\//
+
+let app: FastifyInstance
+let city: Session
+let cityAdmin: Session
+let siblingIds: Record<string, number>
+
+type Json = Record<string, any>
+
+async function ok(res: { statusCode: number; body: string; json: () => any }, what: string): Promise<Json> {
+  if (res.statusCode >= 300) throw new Error(`${what}: ${res.statusCode} ${res.body}`)
+  return res.json()
+}
+
+/** Records in the sibling county, created through the API by a city-level user. */
+async function seedSibling(): Promise<Record<string, number>> {
+  const unit = await ok(await city.request({
+    method: 'POST', url: '/api/units',
+    payload: { regionCode: SIBLING_TOWNSHIP, name: `南浔镇应急站${MARKER}`, kind: 'township_station' },
+  }), 'unit')
+  const person = await ok(await city.request({
+    method: 'POST', url: '/api/people',
+    payload: { regionCode: SIBLING_TOWNSHIP, unitId: unit.id, name: `沈${MARKER}`, post: `站长${MARKER}`, mobile: '13857200002', roles: ['leader'] },
+  }), 'person')
+  const group = await ok(await city.request({
+    method: 'POST', url: '/api/leading-groups',
+    payload: { regionCode: SIBLING_COUNTY, name: `南浔区应急领导小组${MARKER}` },
+  }), 'group')
+  const user = await ok(await cityAdmin.request({
+    method: 'POST', url: '/api/users',
+    payload: { username: 'nanxun-viewer', displayName: `南浔只读${MARKER}`, role: 'viewer', regionCode: SIBLING_COUNTY, password: 'Nanxun-Passw0rd' },
+  }), 'user')
+  return { unit: unit.id, person: person.id, group: group.id, user: user.id }
+}
+
+function idFor(url: string, param: string): string {
+  if (param === 'code') return SIBLING_COUNTY
+  if (param === 'personId') return String(siblingIds.person)
+  if (param === 'unitId') return String(siblingIds.unit)
+  if (param === 'groupId') return String(siblingIds.group)
+  if (param === 'userId') return String(siblingIds.user)
+  if (url.startsWith('/api/people')) return String(siblingIds.person)
+  if (url.startsWith('/api/leading-groups')) return String(siblingIds.group)
+  if (url.startsWith('/api/users')) return String(siblingIds.user)
+  return String(siblingIds.unit)
+}
+
+/** A value that satisfies `schema` and points at the sibling county wherever it can. */
+function sample(schema: Json | undefined, key = ''): unknown {
+  if (!schema) return undefined
+  if (schema.const !== undefined) return schema.const
+  if (schema.enum) return schema.enum[0]
+  const choice = schema.anyOf ?? schema.oneOf
+  if (choice) return sample(choice.find((s: Json) => s.type !== 'null') ?? choice[0], key)
+  const type = Array.isArray(schema.type) ? schema.type.find((t: string) => t !== 'null') : schema.type
+  switch (type) {
+    case 'object': {
+      const out: Json = {}
+      for (const [k, s] of Object.entries<Json>(schema.properties ?? {})) {
+        const wanted = (schema.required ?? []).includes(k) || /regionCode|Id$/.test(k)
+        if (wanted) out[k] = sample(s, k)
+      }
+      return out
+    }
+    case 'array': {
+      const n = schema.minItems ?? 1
+      return Array.from({ length: n }, () => sample(schema.items, key))
+    }
+    case 'integer':
+    case 'number':
+      if (key === 'personId') return siblingIds.person
+      if (key === 'unitId' || key === 'officeUnitId') return siblingIds.unit
+      if (key === 'groupId') return siblingIds.group
+      if (key === 'userId') return siblingIds.user
+      return Math.max(schema.minimum ?? 1, 1)
+    case 'boolean':
+      return false
+    case 'string':
+      if (/regionCode|code$/i.test(key)) return SIBLING_COUNTY
+      if (/password/i.test(key)) return 'Matrix-Passw0rd'
+      if (schema.format === 'date-time') return new Date().toISOString()
+      if (schema.format === 'date') return '2026-01-01'
+      return 'x'.repeat(Math.max(schema.minLength ?? 1, 1))
+    default:
+      return undefined
+  }
+}
+
+function requestsFor(route: RouteOptions): Array<{ method: string; url: string; payload?: unknown }> {
+  const methods = (Array.isArray(route.method) ? route.method : [route.method]).filter((m) => m !== 'HEAD')
+  const path = route.url.replace(/:(\w+)/g, (_, p: string) => idFor(route.url, p))
+  const schema = route.schema as Json | undefined
+  const query = sample(schema?.querystring) as Json | undefined
+  const withSibling = new URLSearchParams({ ...(query ?? {}), regionCode: SIBLING_COUNTY }).toString()
+  const plain = new URLSearchParams(query ?? {}).toString()
+  return methods.flatMap((method) => {
+    const payload = method === 'GET' || method === 'DELETE' ? undefined : sample(schema?.body) ?? {}
+    return [
+      { method, url: `${path}?${withSibling}`, payload },
+      { method, url: plain ? `${path}?${plain}` : path, payload },
+    ]
+  })
+}
+
+/** What a city-level user sees of the sibling's records; must be identical after the matrix. */
+async function siblingSnapshot(): Promise<unknown[]> {
+  const urls = [`/api/units/${siblingIds.unit}`, `/api/people/${siblingIds.person}`, `/api/leading-groups/${siblingIds.group}`]
+  const rows: unknown[] = []
+  for (const url of urls) rows.push((await city.request({ url })).json())
+  rows.push((await cityAdmin.request({ url: `/api/users?q=nanxun` })).json())
+  return rows
+}
+
+const scopedRoutes = () =>
+  app.routeList.filter((r) => r.url.startsWith('/api/') && !r.config?.public && !OWN_ACCOUNT_ROUTES.test(r.url))
+
+beforeAll(async () => {
+  app = await testApp()
+  city = await signIn(app, { role: 'city_manager', regionCode: CITY })
+  cityAdmin = await signIn(app, { role: 'sysadmin', regionCode: CITY })
+  siblingIds = await seedSibling()
+})
+afterAll(async () => { await app.close() })
+
+describe('jurisdiction matrix', () => {
+  it('covers the routes of every capability', () => {
+    const prefixes = new Set(scopedRoutes().map((r) => r.url.split('/')[2]))
+    for (const p of ['regions', 'units', 'people', 'leading-groups', 'users', 'audit']) expect(prefixes).toContain(p)
+  })
+
+  it('a city user does see the sibling county (the marker is detectable)', async () => {
+    const res = await city.request({ url: `/api/units/${siblingIds.unit}` })
+    expect(res.statusCode).toBe(200)
+    expect(res.body).toContain(MARKER)
+    const list = await city.request({ url: `/api/people?regionCode=${SIBLING_COUNTY}` })
+    expect(list.body).toContain(MARKER)
+  })
+
+  it.each(ROLE_KEYS.map((r) => [r]))('a %s of 吴兴区 gets nothing of 南浔区 from any route', async (role: RoleKey) => {
+    const before = await siblingSnapshot()
+    const me = await signIn(app, { role, regionCode: OWN_COUNTY })
+    const leaks: string[] = []
+    let calls = 0
+    for (const route of scopedRoutes()) {
+      for (const req of requestsFor(route)) {
+        const res = await me.request(req as any)
+        calls++
+        if (res.statusCode >= 500) leaks.push(`${req.method} ${req.url} → ${res.statusCode} ${res.body.slice(0, 200)}`)
+        if (res.body.includes(MARKER)) leaks.push(`${req.method} ${req.url} → ${res.statusCode} revealed the sibling's data`)
+        const filtersByRegion = Boolean((route.schema as Json | undefined)?.querystring?.properties?.regionCode)
+        if (res.statusCode < 300 && filtersByRegion && req.url.includes(`regionCode=${SIBLING_COUNTY}`) && req.method === 'GET') {
+          const body = res.json()
+          const total = body?.total ?? (Array.isArray(body?.items) ? body.items.length : Array.isArray(body) ? body.length : 0)
+          if (total > 0) leaks.push(`${req.method} ${req.url} → listed ${total} rows of the sibling county`)
+        }
+      }
+    }
+    expect(calls).toBeGreaterThan(20)
+    expect(leaks).toEqual([])
+    expect(await siblingSnapshot()).toEqual(before)
+  })
+})

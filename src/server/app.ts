@@ -5,8 +5,14 @@ import fastifySwagger from '@fastify/swagger'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify'
 import type { Db } from './db/database.js'
+import { auditRoutes } from './features/audit/routes.js'
 import { authRoutes } from './features/auth/routes.js'
+import { groupsRoutes } from './features/directory/groups-routes.js'
+import { peopleRoutes } from './features/directory/people-routes.js'
+import { unitsRoutes } from './features/directory/units-routes.js'
 import { healthRoutes } from './features/health/routes.js'
+import { regionsRoutes } from './features/regions/routes.js'
+import { rolesRoutes, usersRoutes } from './features/users/routes.js'
 import { authPlugin } from './plugins/auth.js'
 import { errorsPlugin } from './plugins/errors.js'
 import { webPlugin } from './plugins/web.js'
@@ -34,7 +40,11 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: opts.logLevel ?? 'info' },
+    logger: {
+      level: opts.logLevel ?? 'info',
+      // Query strings carry search terms such as phone numbers: keep them out of the log.
+      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url.split('?')[0], ip: req.ip }) },
+    },
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: 2 * 1024 * 1024,
     ajv: { customOptions: { verbose: true, coerceTypes: 'array', removeAdditional: false } },
@@ -59,6 +69,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const features: Array<[string, FastifyPluginAsync<any>, object?]> = [
     ['/api/health', healthRoutes, { embedded: opts.embedded }],
     ['/api/auth', authRoutes, { cookieSecure: opts.cookieSecure ?? false }],
+    ['/api/regions', regionsRoutes],
+    ['/api/users', usersRoutes],
+    ['/api/roles', rolesRoutes],
+    ['/api/audit', auditRoutes],
+    ['/api/units', unitsRoutes],
+    ['/api/people', peopleRoutes],
+    ['/api/leading-groups', groupsRoutes],
   ]
   for (const [prefix, routes, options] of features) await app.register(routes, { prefix, ...options })
 

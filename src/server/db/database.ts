@@ -9,8 +9,12 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v))
 export type Db = Kysely<Database>
 
 export function createDb(url: string, max = 10): Db {
+  const pool = new pg.Pool({ connectionString: url, max })
+  // An idle client whose server goes away (shutdown, dropped test database) emits 'error' on the
+  // pool; without a listener that would crash the process. The next checkout reconnects.
+  pool.on('error', () => {})
   return new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max }) }),
+    dialect: new PostgresDialect({ pool }),
     plugins: [new CamelCasePlugin()],
   })
 }

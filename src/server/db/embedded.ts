@@ -36,7 +36,9 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedServ
     authMethod: 'scram-sha-256',
     persistent: opts.persistent ?? true,
     createPostgresUser: isRoot,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    // The builtin C.UTF-8 provider (PostgreSQL 17+) sorts by code point like C but classifies
+    // Unicode letters, so pg_trgm makes trigrams of Chinese names; plain C makes none.
+    initdbFlags: ['--encoding=UTF8', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
     postgresFlags: [
       '-c', 'listen_addresses=127.0.0.1',
       // No unix socket: two clusters on one machine must not fight over /tmp/.s.PGSQL.*.

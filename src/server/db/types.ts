@@ -71,6 +71,59 @@ export interface AuditLogTable {
   hash: string
 }
 
+export interface UnitTable {
+  id: Generated<number>
+  regionCode: string
+  name: string
+  kind: string
+  creditCode: string | null
+  address: string | null
+  phone: string | null
+  parentUnitId: number | null
+  isDemo: Generated<boolean>
+  version: Generated<number>
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+
+export interface PersonTable {
+  id: Generated<number>
+  regionCode: string
+  unitId: number | null
+  name: string
+  post: string | null
+  mobile: string | null
+  landline: string | null
+  wechat: string | null
+  roles: ColumnType<string[], string[] | undefined, string[]>
+  note: string | null
+  isDemo: Generated<boolean>
+  version: Generated<number>
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+
+export interface LeadingGroupTable {
+  id: Generated<number>
+  regionCode: string
+  name: string
+  officeUnitId: number | null
+  officeAddress: string | null
+  officePhone: string | null
+  isDemo: Generated<boolean>
+  version: Generated<number>
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+
+export interface LeadingGroupMemberTable {
+  groupId: number
+  personId: number
+  position: string
+  duty: string | null
+  sort: Generated<number>
+}
+
 /** Every table. Features add their tables here, one line each. */
 export interface Database {
   region: RegionTable
@@ -79,4 +132,8 @@ export interface Database {
   session: SessionTable
   loginFailure: LoginFailureTable
   auditLog: AuditLogTable
+  unit: UnitTable
+  person: PersonTable
+  leadingGroup: LeadingGroupTable
+  leadingGroupMember: LeadingGroupMemberTable
 }

@@ -24,6 +24,13 @@ export async function createTestDb(): Promise<{ db: Db; url: string; drop: () =>
     url,
     drop: async () => {
       await db.destroy()
+      // pg-pool's end() resolves before its sockets are closed; a forced drop would then kill
+      // connections that are already leaving, and their error event has no listener left.
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = ${name}`.execute(admin)
+        if (rows[0].n === 0) break
+        await new Promise((r) => setTimeout(r, 20))
+      }
       await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin)
       await admin.destroy()
     },

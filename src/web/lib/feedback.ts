@@ -1,6 +1,8 @@
-import { message as staticMessage, notification as staticNotification } from 'antd'
-import type { MessageInstance } from 'antd/es/message/interface.js'
-import type { NotificationInstance } from 'antd/es/notification/interface.js'
+import { type App, message as staticMessage, notification as staticNotification } from 'antd'
+
+type AppApi = ReturnType<typeof App.useApp>
+type MessageInstance = AppApi['message']
+type NotificationInstance = AppApi['notification']
 
 /**
  * Toasts raised outside React (the http client). The shell binds the context-aware instances

@@ -4,6 +4,7 @@ import { roleDef, type RoleKey } from '../../../domain/auth/roles.js'
 import type { Db } from '../../db/database.js'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/record.js'
 import { hashPassword } from '../auth/passwords.js'
+import { seedDemoDirectory } from '../directory/demo.js'
 
 export type DemoLogin = { label: string; username: string; password: string; regionCode: string; role: RoleKey }
 
@@ -60,5 +61,6 @@ export async function seedDemo(db: Db, rootCode: string): Promise<DemoLogin[]> {
       logins.push({ label: `${label}（${region.fullName}）`, username: p.username, password, regionCode: p.regionCode, role: p.role })
     }
   })
+  await seedDemoDirectory(db, rootCode)
   return logins
 }

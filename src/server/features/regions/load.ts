@@ -9,7 +9,8 @@ import type { Db } from '../../db/database.js'
 type Row = { code: string; name: string; level: RegionLevel; kind: string | null; parentCode: string | null; fullName: string }
 
 export type LoadProgress = { level: RegionLevel; rows: number }
-export type LoadResult = { rows: number; byLevel: Record<RegionLevel, number> }
+/** `rows` read from the tables; `changed` inserted or rewritten (0 on a repeated load). */
+export type LoadResult = { rows: number; changed: number; byLevel: Record<RegionLevel, number> }
 
 // Placeholder names of the statistical tables that stand for "the province's own counties" etc.;
 // nobody writes them in front of a place name.
@@ -37,9 +38,11 @@ async function* csvRows(file: string, prefix: string): AsyncGenerator<{ code: st
   }
 }
 
-async function upsert(db: Db, rows: Row[]): Promise<void> {
-  if (rows.length === 0) return
-  await sql`
+/** Inserts new rows and rewrites changed ones; returns how many it wrote. */
+async function upsert(db: Db, rows: Row[]): Promise<number> {
+  if (rows.length === 0) return 0
+  const { rows: [written] } = await sql<{ n: number }>`
+    with written as (
     insert into region (code, name, level, kind, parent_code, full_name)
     select * from unnest(
       ${rows.map((r) => r.code)}::text[], ${rows.map((r) => r.name)}::text[], ${rows.map((r) => r.level)}::text[],
@@ -49,7 +52,10 @@ async function upsert(db: Db, rows: Row[]): Promise<void> {
       parent_code = excluded.parent_code, full_name = excluded.full_name
     where (region.name, region.level, region.kind, region.parent_code, region.full_name)
       is distinct from (excluded.name, excluded.level, excluded.kind, excluded.parent_code, excluded.full_name)
+    returning 1)
+    select count(*) as n from written
   `.execute(db)
+  return written.n
 }
 
 /**
@@ -62,6 +68,7 @@ export async function loadRegions(db: Db, prefix: string, onProgress?: (p: LoadP
   if (!/^\d{0,12}$/.test(prefix)) throw new RangeError(`区划代码前缀应为数字：${prefix}`)
   const fullNames = new Map<string, string>()
   const byLevel: Record<RegionLevel, number> = { province: 0, city: 0, county: 0, township: 0, village: 0 }
+  let changed = 0
   const files: Array<[string, RegionLevel]> = [
     ['provinces.csv', 'province'], ['cities.csv', 'city'], ['areas.csv', 'county'],
     ['streets.csv', 'township'], ['villages.csv', 'village'],
@@ -84,15 +91,15 @@ export async function loadRegions(db: Db, prefix: string, onProgress?: (p: LoadP
       if (level !== 'village') fullNames.set(code, fullName)
       batch.push({ code, name, level, kind: kindOf(code), parentCode, fullName })
       if (batch.length >= BATCH) {
-        await upsert(db, batch)
+        changed += await upsert(db, batch)
         byLevel[level] += batch.length
         batch = []
         onProgress?.({ level, rows: byLevel[level] })
       }
     }
-    await upsert(db, batch)
+    changed += await upsert(db, batch)
     byLevel[level] += batch.length
     onProgress?.({ level, rows: byLevel[level] })
   }
-  return { rows: Object.values(byLevel).reduce((a, b) => a + b, 0), byLevel }
+  return { rows: Object.values(byLevel).reduce((a, b) => a + b, 0), changed, byLevel }
 }

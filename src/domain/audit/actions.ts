@@ -1,0 +1,23 @@
+/**
+ * Chinese names of audit actions, for the log viewer's filter and rows. Features that record a
+ * new action add its label here; an unlabelled action is still shown, by its key.
+ */
+export const AUDIT_ACTION_LABELS: Record<string, string> = {
+  'auth.login': '登录',
+  'auth.login_failed': '登录失败',
+  'auth.logout': '退出登录',
+  'user.created': '创建账号',
+  'user.updated': '修改账号',
+  'user.role_changed': '分配角色',
+  'user.password_reset': '重置口令',
+  'user.password_changed': '修改本人口令',
+  'user.unlocked': '解锁账号',
+  'user.totp_enabled': '启用动态口令',
+  'user.totp_disabled': '停用动态口令',
+  'audit.verified': '校验审计日志',
+  'audit.pruned': '清理过期审计日志',
+}
+
+export function auditActionLabel(action: string): string {
+  return AUDIT_ACTION_LABELS[action] ?? action
+}

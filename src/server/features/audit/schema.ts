@@ -1,0 +1,55 @@
+import { Type, type Static } from 'typebox'
+
+// Dates ("2024-05-01", a day in China Standard Time) or instants ("2024-05-01T08:00:00+08:00").
+const TimeBound = (title: string) => Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:?\\d{2})?)?$',
+  title,
+})
+
+export const AuditListQuery = Type.Object({
+  from: Type.Optional(TimeBound('起始时间')),
+  to: Type.Optional(TimeBound('截止时间')),
+  actor: Type.Optional(Type.String({ maxLength: 64, title: '操作人' })),
+  action: Type.Optional(Type.String({ maxLength: 64, title: '操作类型' })),
+  entity: Type.Optional(Type.String({ maxLength: 64, title: '对象类型' })),
+  entityId: Type.Optional(Type.String({ maxLength: 64, title: '对象编号' })),
+  regionCode: Type.Optional(Type.String({ pattern: '^[0-9]{12}$', title: '区划' })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, title: '页码' })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, title: '每页条数' })),
+}, { additionalProperties: false })
+export type AuditListQuery = Static<typeof AuditListQuery>
+
+export const AuditEntry = Type.Object({
+  id: Type.Integer(),
+  at: Type.String({ format: 'date-time' }),
+  actorId: Type.Union([Type.Integer(), Type.Null()]),
+  actorName: Type.String(),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  action: Type.String(),
+  actionLabel: Type.String(),
+  entity: Type.String(),
+  entityId: Type.Union([Type.String(), Type.Null()]),
+  regionCode: Type.Union([Type.String(), Type.Null()]),
+  before: Type.Unknown(),
+  after: Type.Unknown(),
+  hash: Type.String(),
+  prevHash: Type.String(),
+})
+
+export const AuditPage = Type.Object({ items: Type.Array(AuditEntry), total: Type.Integer() })
+
+export const VerifyQuery = Type.Object({
+  from: Type.Optional(TimeBound('起始时间')),
+  to: Type.Optional(TimeBound('截止时间')),
+}, { additionalProperties: false })
+
+export const VerifyReply = Type.Object({
+  ok: Type.Boolean(),
+  checked: Type.Integer(),
+  firstId: Type.Union([Type.Integer(), Type.Null()]),
+  lastId: Type.Union([Type.Integer(), Type.Null()]),
+  algorithm: Type.String(),
+  brokenAt: Type.Optional(Type.Object({ id: Type.Integer(), reason: Type.String() })),
+})
+
+export const ActionOption = Type.Object({ action: Type.String(), label: Type.String() })

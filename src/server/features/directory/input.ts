@@ -1,0 +1,69 @@
+import pg from 'pg'
+import { maskPhone, normaliseLandline, normaliseMobile, normalisePhone } from '../../../domain/people/phone.js'
+import type { Db } from '../../db/database.js'
+import { codeInScope, scopeOf, type Scope } from '../../db/scope.js'
+import { AppError, outOfScope } from '../../errors.js'
+
+/** A refused form field: `key` lets the web mark the input, `title` is what the user reads. */
+export const badField = (key: string, title: string, value: unknown, why: string) =>
+  new AppError('INVALID_FIELD', 400, `“${title}”的值“${String(value)}”${why}`, [{ field: key, value }])
+
+/** Trimmed text, or null when nothing but blanks was sent. */
+export function text(value: string | null | undefined): string | null {
+  const t = value?.trim() ?? ''
+  return t === '' ? null : t
+}
+
+export function requiredText(key: string, title: string, value: string): string {
+  const t = text(value)
+  if (t === null) throw badField(key, title, value, '不能为空')
+  return t
+}
+
+/**
+ * A phone number from a form, normalised for storage. Blank clears it. Forms only ever receive
+ * masked numbers, so sending back exactly the masked form of the stored number keeps it.
+ */
+export function phoneField(
+  key: string, title: string, input: string | null | undefined, stored: string | null, kind: 'mobile' | 'landline' | 'any',
+): string | null {
+  const t = text(input)
+  if (t === null) return null
+  if (stored !== null && t === maskPhone(stored)) return stored
+  const check = kind === 'mobile' ? normaliseMobile(t) : kind === 'landline' ? normaliseLandline(t) : normalisePhone(t)
+  if (!check.ok) throw badField(key, title, t, check.reason)
+  return check.value
+}
+
+/** A region a record is put in: inside the user's jurisdiction, and a real division code. */
+export async function checkRegion(db: Db, scope: Scope, code: string): Promise<void> {
+  if (!codeInScope(code, scope)) throw outOfScope(code)
+  const region = await db.selectFrom('region').select('code').where('code', '=', code).executeTakeFirst()
+  if (!region) throw badField('regionCode', '所属区划', code, '不存在')
+}
+
+/** The `regionCode` filter of a list: a subtree that must lie inside the user's jurisdiction. */
+export function regionFilter(scope: Scope, regionCode: string | undefined): Scope {
+  if (regionCode === undefined) return scope
+  if (!codeInScope(regionCode, scope)) throw outOfScope(regionCode)
+  return scopeOf(regionCode)
+}
+
+/** ILIKE pattern matching `q` anywhere; %, _ and \ in what the user typed match themselves. */
+export function containsPattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, '\\$&')}%`
+}
+
+export function paging(query: { page?: number; pageSize?: number }): { limit: number; offset: number } {
+  const pageSize = query.pageSize ?? 20
+  return { limit: pageSize, offset: ((query.page ?? 1) - 1) * pageSize }
+}
+
+export function isUniqueViolation(e: unknown, constraint: string): boolean {
+  return e instanceof pg.DatabaseError && e.code === '23505' && e.constraint === constraint
+}
+
+export const duplicate = (what: string, name: string) =>
+  new AppError('DUPLICATE', 409, `该区划下已有名为“${name}”的${what}`, [{ field: 'name', value: name }])
+
+export const inUse = (message: string) => new AppError('IN_USE', 409, message)

@@ -1,0 +1,148 @@
+import { Alert, Button, Col, Drawer, Form, Input, Row, Select, Space } from 'antd'
+import { useEffect, useState } from 'react'
+import { RESPONSIBILITY_ROLE_KEYS, RESPONSIBILITY_ROLES } from '../../../domain/people/units.js'
+import { RegionPicker } from '../../components/RegionPicker.js'
+import { toast } from '../../lib/feedback.js'
+import { applyFieldErrors, validValues } from '../../lib/form-errors.js'
+import { isApiError, reportError } from '../../lib/http.js'
+import { blankToNull, phoneRule } from './form-rules.js'
+import { createPerson, getPerson, updatePerson, type Person, type PersonInput } from './people-api.js'
+import { UnitSelect } from './UnitSelect.js'
+
+type Props = {
+  open: boolean
+  /** The person being edited; null to add one. */
+  person: Person | null
+  defaultRegionCode: string
+  onClose: () => void
+  onSaved: () => void
+}
+
+type Values = Omit<PersonInput, 'roles'> & { roles: string[] }
+
+const ROLE_OPTIONS = RESPONSIBILITY_ROLE_KEYS.map((k) => ({ value: k, label: RESPONSIBILITY_ROLES[k] }))
+
+export function PersonDrawer({ open, person, defaultRegionCode, onClose, onSaved }: Props) {
+  const [form] = Form.useForm<Values>()
+  const [busy, setBusy] = useState(false)
+  const [current, setCurrent] = useState<Person | null>(person)
+  const [staleNotice, setStaleNotice] = useState(false)
+  const regionCode = Form.useWatch('regionCode', form)
+
+  useEffect(() => {
+    if (!open) return
+    setCurrent(person)
+    setStaleNotice(false)
+    form.resetFields()
+    form.setFieldsValue(person ? toValues(person) : { regionCode: defaultRegionCode, roles: [] })
+  }, [open, person, defaultRegionCode, form])
+
+  const submit = async () => {
+    const raw = await validValues(form)
+    if (!raw) return
+    const values = blankToNull(raw)
+    const input = { ...values, roles: values.roles ?? [] } as PersonInput
+    setBusy(true)
+    try {
+      if (current) await updatePerson(current.id, { ...input, version: current.version })
+      else await createPerson(input)
+      toast.success(current ? '人员信息已保存' : '人员已添加')
+      onSaved()
+    } catch (e) {
+      if (isApiError(e, 'STALE_VERSION') && current) {
+        reportError(e)
+        const fresh = await getPerson(current.id).catch(() => null)
+        if (fresh) {
+          setCurrent(fresh)
+          form.setFieldsValue(toValues(fresh))
+          setStaleNotice(true)
+        }
+      } else {
+        applyFieldErrors(form, e)
+        reportError(e)
+      }
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const masked = Boolean(current?.mobile || current?.landline)
+
+  return (
+    <Drawer
+      open={open}
+      title={person ? `编辑人员：${person.name}` : '新增人员'}
+      size={600}
+      onClose={onClose}
+      destroyOnHidden
+      extra={
+        <Space>
+          <Button onClick={onClose}>取消</Button>
+          <Button type="primary" loading={busy} onClick={submit} data-testid="person-save">保存</Button>
+        </Space>
+      }
+    >
+      {staleNotice && (
+        <Alert type="warning" showIcon style={{ marginBottom: 16 }} title="该人员信息刚被他人修改，表单已载入最新内容。请核对后重新修改并保存。" />
+      )}
+      <Form form={form} layout="vertical" requiredMark data-testid="person-form">
+        <Row gutter={16}>
+          <Col span={12}>
+            <Form.Item name="name" label="姓名" rules={[{ required: true, whitespace: true, message: '请输入姓名' }, { max: 50 }]}>
+              <Input maxLength={50} data-testid="person-name" />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item name="post" label="职务" rules={[{ max: 100 }]}>
+              <Input maxLength={100} placeholder="如：党委委员、副镇长" />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Form.Item name="regionCode" label="所属区划" rules={[{ required: true, message: '请选择所属区划' }]}>
+          <RegionPicker onChange={() => form.setFieldValue('unitId', null)} />
+        </Form.Item>
+        <Form.Item name="unitId" label="所在单位">
+          <UnitSelect regionCode={regionCode} initialLabel={current?.unitName} data-testid="person-unit" />
+        </Form.Item>
+        <Form.Item name="roles" label="职责" extra="可多选，如同时担任负责人和防汛责任人">
+          <Select mode="multiple" options={ROLE_OPTIONS} placeholder="请选择职责" allowClear data-testid="person-roles" />
+        </Form.Item>
+        <Row gutter={16}>
+          <Col span={12}>
+            <Form.Item name="mobile" label="手机号码" rules={[phoneRule('mobile')]}>
+              <Input maxLength={40} inputMode="tel" data-testid="person-mobile" />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item name="landline" label="固定电话" rules={[phoneRule('landline')]}>
+              <Input maxLength={40} inputMode="tel" placeholder="如 0572-2012345" />
+            </Form.Item>
+          </Col>
+        </Row>
+        {masked && (
+          <Alert type="info" style={{ marginBottom: 16 }} title="电话号码显示为脱敏形式；不改动则保留原号码，如需更改请整体重新输入。" />
+        )}
+        <Form.Item name="wechat" label="微信号" rules={[{ max: 50 }]}>
+          <Input maxLength={50} />
+        </Form.Item>
+        <Form.Item name="note" label="备注" rules={[{ max: 500 }]}>
+          <Input.TextArea maxLength={500} rows={3} showCount />
+        </Form.Item>
+      </Form>
+    </Drawer>
+  )
+}
+
+function toValues(p: Person): Values {
+  return {
+    regionCode: p.regionCode,
+    unitId: p.unitId,
+    name: p.name,
+    post: p.post,
+    mobile: p.mobile,
+    landline: p.landline,
+    wechat: p.wechat,
+    roles: p.roles,
+    note: p.note,
+  }
+}

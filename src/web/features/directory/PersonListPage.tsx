@@ -1,0 +1,130 @@
+import { PlusOutlined } from '@ant-design/icons'
+import { Button, Input, Popconfirm, Select, Space, Table, Tag, type TableColumnsType } from 'antd'
+import { useState } from 'react'
+import { RESPONSIBILITY_ROLE_KEYS, RESPONSIBILITY_ROLES, type ResponsibilityRole } from '../../../domain/people/units.js'
+import { MaskedPhone } from '../../components/MaskedPhone.js'
+import { Page, PageHeader, pagination, Toolbar } from '../../components/PageTable.js'
+import { toast } from '../../lib/feedback.js'
+import { orBlank } from '../../lib/format.js'
+import { usePagedList } from '../../lib/use-paged-list.js'
+import { useRegionFilter } from '../../shell/region-filter.js'
+import { useCan } from '../../shell/session.js'
+import { deletePerson, listPeople, revealPersonPhones, type Person } from './people-api.js'
+import { PersonDrawer } from './PersonDrawer.js'
+import { UnitSelect } from './UnitSelect.js'
+
+const ROLE_OPTIONS = RESPONSIBILITY_ROLE_KEYS.map((k) => ({ value: k, label: RESPONSIBILITY_ROLES[k] }))
+
+export function PersonListPage() {
+  const can = useCan()
+  const { region } = useRegionFilter()
+  const [q, setQ] = useState('')
+  const [role, setRole] = useState<ResponsibilityRole | undefined>()
+  const [unitId, setUnitId] = useState<number | null>(null)
+  const [editing, setEditing] = useState<{ person: Person | null } | null>(null)
+  const list = usePagedList((p, signal) => listPeople(p, signal), {
+    regionCode: region.code,
+    q: q || undefined,
+    role,
+    unitId: unitId ?? undefined,
+  })
+  const writable = can('directory.write')
+
+  const remove = async (p: Person) => {
+    try {
+      await deletePerson(p.id, p.version)
+      toast.success(`已删除“${p.name}”`)
+    } catch {
+      // shown by the http client
+    } finally {
+      list.reload()
+    }
+  }
+
+  const columns: TableColumnsType<Person> = [
+    { title: '姓名', dataIndex: 'name', width: 100, fixed: 'left', render: (v: string, p) => (
+      <Space size={4}>
+        <span>{v}</span>
+        {p.isDemo && <Tag>演示</Tag>}
+      </Space>
+    ) },
+    { title: '单位', dataIndex: 'unitName', ellipsis: true, render: orBlank },
+    { title: '职务', dataIndex: 'post', ellipsis: true, width: 140, render: orBlank },
+    { title: '手机', dataIndex: 'mobile', width: 160, render: (v: string | null, p) => (
+      <MaskedPhone value={v} reveal={() => revealPersonPhones(p.id).then((r) => r.mobile)} />
+    ) },
+    { title: '座机', dataIndex: 'landline', width: 170, render: (v: string | null, p) => (
+      <MaskedPhone value={v} reveal={() => revealPersonPhones(p.id).then((r) => r.landline)} />
+    ) },
+    { title: '微信', dataIndex: 'wechat', width: 120, ellipsis: true, render: orBlank },
+    { title: '职责', dataIndex: 'roleLabels', width: 200, render: (labels: string[]) => (
+      labels.length ? labels.map((l) => <Tag key={l} color="blue" variant="outlined" style={{ marginBlock: 1 }}>{l}</Tag>) : orBlank(null)
+    ) },
+    { title: '区划', dataIndex: 'regionName', ellipsis: true, width: 200 },
+  ]
+  if (writable) {
+    columns.push({
+      title: '操作',
+      key: 'actions',
+      width: 110,
+      fixed: 'right',
+      render: (_v, p) => (
+        <Space size={0}>
+          <Button type="link" size="small" onClick={() => setEditing({ person: p })}>编辑</Button>
+          <Popconfirm
+            title={`删除“${p.name}”？`}
+            description="删除后不可恢复；仍在领导小组中的人员需先从名单中移除。"
+            okText="删除"
+            okButtonProps={{ danger: true }}
+            onConfirm={() => remove(p)}
+          >
+            <Button type="link" size="small" danger>删除</Button>
+          </Popconfirm>
+        </Space>
+      ),
+    })
+  }
+
+  return (
+    <Page testId="people-page">
+      <PageHeader title="人员通讯录" sub={`${region.name}及下级区划的人员；电话号码脱敏显示`} />
+      <Toolbar
+        filters={
+          <>
+            <Input.Search placeholder="姓名、职务、电话" allowClear onSearch={(v) => setQ(v.trim())} style={{ width: 240 }} data-testid="people-search" />
+            <Select placeholder="全部职责" allowClear options={ROLE_OPTIONS} value={role} onChange={setRole} style={{ width: 160 }} />
+            <div style={{ width: 240 }}>
+              <UnitSelect value={unitId} onChange={setUnitId} regionCode={region.code} placeholder="全部单位" />
+            </div>
+          </>
+        }
+        actions={writable && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ person: null })} data-testid="person-create">
+            新增人员
+          </Button>
+        )}
+      />
+      <Table<Person>
+        rowKey="id"
+        size="small"
+        bordered
+        columns={columns}
+        dataSource={list.items}
+        loading={list.loading}
+        pagination={pagination(list)}
+        scroll={{ x: 1300 }}
+        data-testid="people-table"
+      />
+      <PersonDrawer
+        open={editing !== null}
+        person={editing?.person ?? null}
+        defaultRegionCode={region.code}
+        onClose={() => setEditing(null)}
+        onSaved={() => {
+          setEditing(null)
+          list.reload()
+        }}
+      />
+    </Page>
+  )
+}

@@ -1,0 +1,64 @@
+import { Select } from 'antd'
+import { useEffect, useRef, useState } from 'react'
+import { listPeople, type Person } from './people-api.js'
+
+type Props = {
+  value?: number | null
+  onChange?: (id: number | null, person?: Person) => void
+  regionCode?: string
+  /** Shown for `value` before a search has found it (the member being edited). */
+  initialLabel?: string | null
+  placeholder?: string
+}
+
+/** Searchable person choice by name, post or unit: the first 20 matches, asked of the server. */
+export function PersonSelect({ value, onChange, regionCode, initialLabel, placeholder = '输入姓名搜索人员' }: Props) {
+  const [q, setQ] = useState('')
+  const [found, setFound] = useState<Person[]>([])
+  const [loading, setLoading] = useState(false)
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined)
+
+  useEffect(() => {
+    const ac = new AbortController()
+    clearTimeout(timer.current)
+    timer.current = setTimeout(() => {
+      setLoading(true)
+      listPeople({ regionCode, q: q.trim() || undefined, page: 1, pageSize: 20 }, ac.signal)
+        .then((r) => setFound(r.items))
+        .catch(() => {})
+        .finally(() => { if (!ac.signal.aborted) setLoading(false) })
+    }, q ? 250 : 0)
+    return () => {
+      clearTimeout(timer.current)
+      ac.abort()
+    }
+  }, [q, regionCode])
+
+  const describe = (p: Person) => [p.unitName, p.post].filter(Boolean).join(' · ')
+  // Names seen so far, so the chosen person keeps a name when a new search drops them.
+  const seen = useRef(new Map<number, string>())
+  for (const p of found) seen.current.set(p.id, p.name)
+  const options = found.map((p) => ({ value: p.id, label: p.name, hint: describe(p) }))
+  const chosenName = value ? seen.current.get(value) ?? initialLabel : null
+  if (value && chosenName && !options.some((o) => o.value === value)) options.unshift({ value, label: chosenName, hint: '' })
+
+  return (
+    <Select
+      value={value ?? undefined}
+      onChange={(v) => onChange?.(v ?? null, found.find((p) => p.id === v))}
+      showSearch={{ filterOption: false, onSearch: setQ }}
+      options={options}
+      loading={loading}
+      placeholder={placeholder}
+      notFoundContent={loading ? '正在查找…' : '没有符合的人员，请先在人员通讯录中添加'}
+      optionRender={(o) => (
+        <div>
+          <span>{o.label}</span>
+          {o.data.hint && <span style={{ marginLeft: 8, fontSize: 12, color: '#8c8c8c' }}>{o.data.hint}</span>}
+        </div>
+      )}
+      popupMatchSelectWidth={false}
+      style={{ width: '100%' }}
+    />
+  )
+}

@@ -1,0 +1,34 @@
+import type { FormRule } from 'antd'
+import { checkCreditCode } from '../../../domain/people/units.js'
+import { normaliseLandline, normaliseMobile, normalisePhone } from '../../../domain/people/phone.js'
+
+const CHECKS = { mobile: normaliseMobile, landline: normaliseLandline, any: normalisePhone }
+
+/**
+ * Phone fields checked as the server will check them. A masked value (138****0002) came from the
+ * record being edited and is sent back as is, which the server reads as “unchanged”.
+ */
+export function phoneRule(kind: keyof typeof CHECKS): FormRule {
+  return {
+    validator: async (_rule, value: string | null | undefined) => {
+      if (!value || value.includes('*')) return
+      const r = CHECKS[kind](value)
+      if (!r.ok) throw new Error(r.reason)
+    },
+  }
+}
+
+export const creditCodeRule: FormRule = {
+  validator: async (_rule, value: string | null | undefined) => {
+    if (!value) return
+    const r = checkCreditCode(value)
+    if (!r.ok) throw new Error(`统一社会信用代码${r.reason}`)
+  },
+}
+
+/** '' from a cleared input becomes null: the server treats absent and null as “none”. */
+export function blankToNull<T extends Record<string, unknown>>(values: T): T {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(values)) out[k] = typeof v === 'string' && v.trim() === '' ? null : typeof v === 'string' ? v.trim() : v ?? null
+  return out as T
+}

@@ -1,0 +1,69 @@
+import { MenuFoldOutlined, MenuUnfoldOutlined } from '@ant-design/icons'
+import { Button, Layout, Menu } from 'antd'
+import { useMemo, useState } from 'react'
+import { Outlet, useLocation, useNavigate } from 'react-router'
+import { ChangePasswordDialog } from '../features/auth/ChangePasswordDialog.js'
+import { allowed } from './feature.js'
+import { features } from './features.js'
+import { RegionFilterProvider } from './region-filter.js'
+import { RegionPanel } from './RegionPanel.js'
+import { useMe, useSession } from './session.js'
+import { TopBar } from './TopBar.js'
+import './shell.css'
+
+/** The feature whose page is showing: the longest path that prefixes the location. */
+function currentFeature(pathname: string) {
+  const first = pathname.split('/')[1] ?? ''
+  return features.find((f) => f.path === first) ?? null
+}
+
+export function AppLayout() {
+  const me = useMe()
+  const { updateMe } = useSession()
+  const navigate = useNavigate()
+  const location = useLocation()
+  const [collapsed, setCollapsed] = useState(false)
+  const feature = currentFeature(location.pathname)
+
+  const items = useMemo(
+    () => features.filter((f) => allowed(f, me.permissions)).map((f) => ({ key: f.path, icon: f.icon, label: f.label })),
+    [me.permissions],
+  )
+
+  return (
+    <RegionFilterProvider>
+      <Layout className="sw-app">
+        <Layout.Header className="sw-header">
+          <div className="sw-brand" onClick={() => navigate('/')} role="link" tabIndex={0}>
+            <span className="sw-brand-emblem" aria-hidden>守</span>
+            <span className="sw-brand-name">守望 · 基层应急管理平台</span>
+          </div>
+          <TopBar />
+        </Layout.Header>
+        <Layout>
+          <Layout.Sider width={184} collapsedWidth={56} collapsed={collapsed} theme="light" className="sw-sider">
+            <Menu
+              mode="inline"
+              items={items}
+              selectedKeys={feature ? [feature.path] : []}
+              onClick={({ key }) => navigate(`/${key}`)}
+              data-testid="main-menu"
+            />
+            <Button
+              type="text"
+              className="sw-sider-toggle"
+              icon={collapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />}
+              onClick={() => setCollapsed(!collapsed)}
+              aria-label={collapsed ? '展开菜单' : '收起菜单'}
+            />
+          </Layout.Sider>
+          {feature?.regionFilter && allowed(feature, me.permissions) && <RegionPanel />}
+          <Layout.Content className="sw-content">
+            <Outlet />
+          </Layout.Content>
+        </Layout>
+      </Layout>
+      <ChangePasswordDialog open={me.passwordExpired} forced onDone={() => updateMe({ passwordExpired: false })} />
+    </RegionFilterProvider>
+  )
+}

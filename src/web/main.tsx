@@ -13,6 +13,7 @@ import { NotFoundPage } from './shell/NotFoundPage.js'
 import { RequireSession } from './shell/RequireSession.js'
 import { SessionProvider } from './shell/session.js'
 import { theme } from './shell/theme.js'
+import './shell/global.css'
 
 dayjs.locale('zh-cn')
 

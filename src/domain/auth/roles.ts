@@ -14,6 +14,7 @@ export const PERMISSIONS = {
   'audit.read': '查看审计日志',
   'resources.read': '查看应急资源',
   'resources.write': '维护应急资源',
+  'codes.manage': '维护代码表（物资分类、专家组别）',
 } as const
 export type Permission = keyof typeof PERMISSIONS
 
@@ -43,10 +44,10 @@ const MANAGER: readonly Permission[] = [
 ]
 
 export const ROLES: readonly RoleDef[] = [
-  { key: 'sysadmin', label: '系统管理员', description: '创建、停用账号，系统配置；不分配角色，不看审计日志', permissions: ['users.manage', 'directory.read'] },
+  { key: 'sysadmin', label: '系统管理员', description: '创建、停用账号，系统配置与代码表；不分配角色，不看审计日志', permissions: ['users.manage', 'directory.read', 'codes.manage'] },
   { key: 'secadmin', label: '安全管理员', description: '分配角色与辖区、解锁账号、重置口令', permissions: ['users.security', 'directory.read'] },
   { key: 'auditor', label: '审计管理员', description: '只读审计日志并校验其完整性', permissions: ['audit.read'] },
-  { key: 'city_manager', label: '市级应急管理员', description: '市本级及以下的业务数据', permissions: MANAGER, level: 'city' },
+  { key: 'city_manager', label: '市级应急管理员', description: '市本级及以下的业务数据，代码表', permissions: [...MANAGER, 'codes.manage'], level: 'city' },
   { key: 'county_manager', label: '区县应急管理员', description: '本区县及以下的业务数据', permissions: MANAGER, level: 'county' },
   { key: 'township_manager', label: '乡镇（街道）应急管理员', description: '本乡镇街道及所辖村社区的业务数据', permissions: MANAGER, level: 'township' },
   { key: 'village_manager', label: '村（社区）应急管理员', description: '本村社区的业务数据', permissions: MANAGER, level: 'village' },

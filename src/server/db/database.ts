@@ -5,6 +5,8 @@ import type { Database } from './types.js'
 // count(*) and sums come back as int8/numeric strings; our counts fit in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v))
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v))
+// A calendar date (expiry, purchase) is a day, not an instant: keep it as 'YYYY-MM-DD'.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v)
 
 export type Db = Kysely<Database>
 

@@ -1,11 +1,13 @@
 import { Migrator, type Kysely, type Migration } from 'kysely'
 import * as m0001 from './migrations/0001_foundation.js'
 import * as m0002 from './migrations/0002_directory.js'
+import * as m0003 from './migrations/0003_resources.js'
 
 /** Every schema version in order. A new migration is a new file and one new line here. */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_directory': m0002,
+  '0003_resources': m0003,
 }
 
 /** Brings the schema up to date. Kysely takes an advisory lock, so instances may race safely. */

@@ -125,7 +125,7 @@ export interface LeadingGroupMemberTable {
 }
 
 /** Every table. Features add their tables here, one line each. */
-export interface Database {
+export interface Database extends ResourceTables {
   region: RegionTable
   setting: SettingTable
   appUser: AppUserTable
@@ -136,4 +136,211 @@ export interface Database {
   person: PersonTable
   leadingGroup: LeadingGroupTable
   leadingGroupMember: LeadingGroupMemberTable
+}
+
+// ---- Emergency resources (migration 0003) ----
+
+type Num = ColumnType<number, number | string | undefined, number | string>
+type DateOnly = ColumnType<string | null, string | null | undefined, string | null>
+type TextArray = ColumnType<string[], string[] | undefined, string[]>
+
+export interface ResourceTable {
+  id: Generated<number>
+  kind: string
+  regionCode: string
+  name: string
+  ownerUnitId: number | null
+  responsiblePersonId: number | null
+  liaisonPersonId: number | null
+  address: string | null
+  lng: number | null
+  lat: number | null
+  location: ColumnType<{ x: number; y: number } | null, never, never>
+  status: Generated<string>
+  note: string | null
+  confirmedAt: Date | null
+  confirmedByName: string | null
+  importKey: string | null
+  isDemo: Generated<boolean>
+  version: Generated<number>
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+
+export interface TeamTable {
+  resourceId: number
+  level: string
+  teamType: string
+  specialities: TextArray
+  headcount: number | null
+  leaderPersonId: number | null
+  establishedOn: DateOnly
+  insured: Generated<boolean>
+  insuranceUntil: DateOnly
+  equipmentSummary: string | null
+}
+
+export interface ExpertGroupTable {
+  code: string
+  domain: string
+  name: string
+}
+
+export interface ExpertTable {
+  resourceId: number
+  domain: string
+  groupCode: string | null
+  title: string | null
+  speciality: string | null
+  workUnit: string | null
+}
+
+export interface StoragePointTable {
+  resourceId: number
+  storageKind: Generated<string>
+  areaM2: Num | null
+  volumeM3: Num | null
+  keeperPersonId: number | null
+}
+
+export interface ShelterTable {
+  resourceId: number
+  gb21734Class: string | null
+  level: string | null
+  spaceType: Generated<string>
+  effectiveAreaM2: Num
+  capacity: number
+  facilities: TextArray
+}
+
+export interface RiskPointTable {
+  resourceId: number
+  hazardType: string
+  level: Generated<string>
+  state: Generated<string>
+  monitorPersonId: number | null
+  measures: string | null
+  threatenedPeople: number | null
+}
+
+export interface SupplyClassTable {
+  code: string
+  name: string
+  parentCode: string | null
+  level: number
+  keywords: TextArray
+  builtin: Generated<boolean>
+}
+
+export interface SupplierTable {
+  resourceId: number
+  creditCode: string | null
+  suppliesSummary: string | null
+}
+
+export interface SupplyAgreementTable {
+  id: Generated<number>
+  supplierId: number
+  regionCode: string
+  classCode: string | null
+  itemName: string
+  quantity: Num | null
+  unit: string | null
+  startsOn: DateOnly
+  endsOn: DateOnly
+  responseHours: number | null
+  version: Generated<number>
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+
+export interface SupplyTable {
+  id: Generated<number>
+  regionCode: string
+  classCode: string
+  name: string
+  specification: string | null
+  unit: Generated<string>
+  isEquipment: Generated<boolean>
+  storagePointId: number | null
+  teamId: number | null
+  holderUnitId: number | null
+  reserveForm: Generated<string>
+  condition: Generated<string>
+  quantity: ColumnType<number, number | string | undefined, number | string>
+  purchasedOn: DateOnly
+  expiresOn: DateOnly
+  maintainedOn: DateOnly
+  maintenanceCycleDays: number | null
+  responsiblePersonId: number | null
+  liaisonPersonId: number | null
+  address: string | null
+  lng: number | null
+  lat: number | null
+  location: ColumnType<{ x: number; y: number } | null, never, never>
+  note: string | null
+  confirmedAt: Date | null
+  confirmedByName: string | null
+  importKey: string | null
+  isDemo: Generated<boolean>
+  version: Generated<number>
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+
+export interface StockMovementTable {
+  id: Generated<number>
+  supplyId: number
+  kind: string
+  delta: Num
+  balance: Num
+  reason: string
+  counterpartSupplyId: number | null
+  importId: number | null
+  actorId: number | null
+  actorName: string
+  at: Generated<Date>
+}
+
+export interface LedgerImportTable {
+  id: Generated<number>
+  annex: string
+  fileName: string
+  fileSha256: string
+  regionCode: string
+  status: Generated<string>
+  totalRows: Generated<number>
+  validRows: Generated<number>
+  errorRows: Generated<number>
+  message: string | null
+  summary: ColumnType<unknown, string | null | undefined, string | null>
+  createdBy: number | null
+  createdAt: Generated<Date>
+  committedAt: Date | null
+}
+
+export interface LedgerImportRowTable {
+  importId: number
+  rowNo: number
+  data: ColumnType<unknown, string, string>
+  problems: ColumnType<unknown, string | undefined, string>
+  outcome: string
+}
+
+/** Tables of migration 0003, merged into Database below. */
+export interface ResourceTables {
+  resource: ResourceTable
+  team: TeamTable
+  expertGroup: ExpertGroupTable
+  expert: ExpertTable
+  storagePoint: StoragePointTable
+  shelter: ShelterTable
+  riskPoint: RiskPointTable
+  supplyClass: SupplyClassTable
+  supplier: SupplierTable
+  supplyAgreement: SupplyAgreementTable
+  supply: SupplyTable
+  stockMovement: StockMovementTable
+  ledgerImport: LedgerImportTable
+  ledgerImportRow: LedgerImportRowTable
 }

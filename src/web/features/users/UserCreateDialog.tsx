@@ -26,7 +26,7 @@ export function UserCreateDialog({ open, roles, defaultRegionCode, onClose, onSa
     setBusy(true)
     try {
       await createUser({ ...v, username: v.username.trim(), displayName: v.displayName.trim() })
-      toast.success(`账号“${v.username}”已创建；首次登录须修改口令`)
+      toast.success(`账号“${v.username}”已创建，请将初始口令安全告知本人`)
       onSaved()
     } catch (e) {
       applyFieldErrors(form, e)

@@ -58,22 +58,22 @@ export function UserListPage() {
   }
 
   const columns: TableColumnsType<User> = [
-    { title: '用户名', dataIndex: 'username', width: 150, render: (v: string, u) => (
+    { title: '用户名', dataIndex: 'username', width: 180, render: (v: string, u) => (
       <Space size={4}>
-        <span className="sw-num">{v}</span>
+        <span className="sw-num" style={{ whiteSpace: 'nowrap' }}>{v}</span>
         {u.isDemo && <Tag>演示</Tag>}
       </Space>
     ) },
     { title: '姓名', dataIndex: 'displayName', ellipsis: true },
     { title: '角色', dataIndex: 'roleLabel', width: 170 },
     { title: '辖区', dataIndex: 'regionName', ellipsis: true },
-    { title: '状态', key: 'status', width: 70, render: (_v, u) => <StatusTag u={u} /> },
+    { title: '状态', key: 'status', width: 72, render: (_v, u) => <StatusTag u={u} /> },
     { title: '动态口令', dataIndex: 'totpEnabled', width: 86, render: (v: boolean) => (v ? <Tag color="blue">已启用</Tag> : <Tag>未启用</Tag>) },
     { title: '最近登录', dataIndex: 'lastLoginAt', width: 140, render: (v: string | null) => (v ? formatTime(v) : '从未登录') },
     {
       title: '操作',
       key: 'actions',
-      width: 260,
+      width: (manage ? 60 : 0) + (security ? 200 : 0),
       fixed: 'right',
       render: (_v, u) => {
         // The server refuses these on one's own account; offering them would only produce errors.

@@ -118,4 +118,6 @@ async function main(filters: string[]): Promise<number> {
   return failed.length > 0 || !stoppedCleanly ? 1 : 0
 }
 
+// A journey's stray promise (a wait outlived by its page) must not end the whole run.
+process.on('unhandledRejection', (err) => console.log(`    （忽略未处理的异步错误：${err instanceof Error ? err.message.split('\n')[0] : String(err)}）`))
 process.exit(await main(process.argv.slice(2)))

@@ -16,6 +16,20 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'user.totp_disabled': '停用动态口令',
   'audit.verified': '校验审计日志',
   'audit.pruned': '清理过期审计日志',
+  'demo.seeded': '生成演示数据',
+  'unit.created': '新增单位',
+  'unit.updated': '修改单位',
+  'unit.deleted': '删除单位',
+  'unit.phone_revealed': '查看单位完整电话',
+  'person.created': '新增人员',
+  'person.updated': '修改人员',
+  'person.deleted': '删除人员',
+  'person.phone_revealed': '查看人员完整电话',
+  'leading_group.created': '新增领导小组',
+  'leading_group.updated': '修改领导小组',
+  'leading_group.deleted': '删除领导小组',
+  'leading_group.members_replaced': '调整领导小组成员',
+  'leading_group.phone_revealed': '查看办公室完整电话',
 }
 
 export function auditActionLabel(action: string): string {

@@ -56,7 +56,6 @@ export function RegionPicker({ value, onChange, placeholder = '请选择区划',
       }
     })().catch(() => {})
     return () => { live = false }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [rootCode, value])
 
   const treeData = useMemo(() => [...nodes.values()].map((r) => ({

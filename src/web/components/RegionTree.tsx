@@ -47,7 +47,15 @@ export function RegionTree({ selectedCode, onSelect, height }: Props) {
 
   // Open the way to a region picked elsewhere (search box), loading each level on the way.
   useEffect(() => {
-    if (!root || !selectedCode || byCode.current.has(selectedCode) || !isWithin(selectedCode, root.code)) return
+    if (!root || !selectedCode || !isWithin(selectedCode, root.code)) return
+    const known = byCode.current.get(selectedCode)
+    if (known) {
+      // Already loaded: open its ancestors in case they were folded.
+      const up: string[] = []
+      for (let c = known.parentCode; c && byCode.current.has(c) && isWithin(c, root.code); c = byCode.current.get(c)!.parentCode) up.push(c)
+      setExpanded((e) => (up.every((c) => e.includes(c)) ? e : [...new Set([...e, ...up])]))
+      return
+    }
     let live = true
     void (async () => {
       const r = await fetchRegion(selectedCode)
@@ -60,7 +68,6 @@ export function RegionTree({ selectedCode, onSelect, height }: Props) {
     })().catch(() => {})
     return () => { live = false }
     // Only a new selection should trigger the walk, not each branch it loads.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [root, selectedCode])
 
   const treeData = useMemo(() => {

@@ -95,7 +95,8 @@ function safeJson(text: string): unknown {
   }
 }
 
-function toApiError(status: number, data: unknown): ApiError {
+/** The error a reply stands for: the server's `{code, message, details}`, or a Chinese stand-in. */
+export function toApiError(status: number, data: unknown): ApiError {
   if (data && typeof data === 'object' && 'code' in data && 'message' in data) {
     const d = data as { code: unknown; message: unknown; details?: unknown }
     const details = Array.isArray(d.details) ? (d.details as ErrorDetail[]) : []

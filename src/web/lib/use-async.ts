@@ -19,7 +19,6 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: rea
       .catch(() => { if (!ac.signal.aborted) setData(undefined) })
       .finally(() => { if (!ac.signal.aborted) setLoading(false) })
     return () => ac.abort()
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick])
 
   const reload = useCallback(() => setTick((t) => t + 1), [])

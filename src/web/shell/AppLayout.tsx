@@ -19,7 +19,7 @@ function currentFeature(pathname: string) {
 
 export function AppLayout() {
   const me = useMe()
-  const { updateMe } = useSession()
+  const { updateMe, signOut } = useSession()
   const navigate = useNavigate()
   const location = useLocation()
   const [collapsed, setCollapsed] = useState(false)
@@ -63,7 +63,12 @@ export function AppLayout() {
           </Layout.Content>
         </Layout>
       </Layout>
-      <ChangePasswordDialog open={me.passwordExpired} forced onDone={() => updateMe({ passwordExpired: false })} />
+      <ChangePasswordDialog
+        open={me.passwordExpired}
+        forced
+        onDone={() => updateMe({ passwordExpired: false })}
+        onSignOut={() => void signOut()}
+      />
     </RegionFilterProvider>
   )
 }

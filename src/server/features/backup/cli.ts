@@ -71,13 +71,15 @@ async function freshBackupFile(config: Config, prefix: string): Promise<string> 
 
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1)
 const count = (n: number) => n.toLocaleString('zh-CN')
+// Empty tables are many and say nothing; the totals line counts them.
+const showTable = (table: string, rows: number) => { if (rows > 0) console.log(`  ${table.padEnd(24)} ${count(rows)} 行`) }
 
 async function backupTo(url: string, file: string) {
   const started = Date.now()
-  const header = await dump(url, file, (table, rows) => console.log(`  ${table.padEnd(24)} ${count(rows)} 行`))
+  const header = await dump(url, file, showTable)
   const { size } = await fs.stat(file)
   const total = header.tables.reduce((sum, t) => sum + t.rows, 0)
-  console.log(`备份完成：${file}（数据库版本 ${header.migration}，${header.tables.length} 张表 ${count(total)} 行，${(size / 1024 / 1024).toFixed(1)} MB，用时 ${seconds(started)} 秒）`)
+  console.log(`备份完成：${file}（数据库版本 ${header.migration}，${header.tables.length} 张表共 ${count(total)} 行，${(size / 1024 / 1024).toFixed(1)} MB，用时 ${seconds(started)} 秒）`)
 }
 
 async function main(args: string[]): Promise<void> {
@@ -107,8 +109,9 @@ async function main(args: string[]): Promise<void> {
     await backupTo(target.url, safety)
     console.log(`正在从 ${file} 恢复（在一个事务中进行，失败则数据保持原样）…`)
     const started = Date.now()
-    const header = await restore(target.url, file, (table, rows) => console.log(`  ${table.padEnd(24)} ${count(rows)} 行`))
-    console.log(`恢复完成：备份时间 ${new Date(header.createdAt).toLocaleString('zh-CN')}，数据库版本 ${header.migration}，用时 ${seconds(started)} 秒`)
+    const header = await restore(target.url, file, showTable)
+    const total = header.tables.reduce((sum, t) => sum + t.rows, 0)
+    console.log(`恢复完成：备份时间 ${new Date(header.createdAt).toLocaleString('zh-CN')}，数据库版本 ${header.migration}，${header.tables.length} 张表共 ${count(total)} 行，用时 ${seconds(started)} 秒`)
     if (target.serverRunning) console.log('提示：服务正在运行，当前已登录的用户可能需要重新登录。')
   } finally {
     await target.close()

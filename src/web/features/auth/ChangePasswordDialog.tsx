@@ -12,11 +12,13 @@ type Props = {
   forced?: boolean
   onDone: () => void
   onCancel?: () => void
+  /** Forced mode offers leaving instead of cancelling. */
+  onSignOut?: () => void
 }
 
 type Values = { oldPassword: string; newPassword: string; confirm: string }
 
-export function ChangePasswordDialog({ open, forced, onDone, onCancel }: Props) {
+export function ChangePasswordDialog({ open, forced, onDone, onCancel, onSignOut }: Props) {
   const [form] = Form.useForm<Values>()
   const [busy, setBusy] = useState(false)
 
@@ -48,11 +50,11 @@ export function ChangePasswordDialog({ open, forced, onDone, onCancel }: Props) 
       okText="确认修改"
       onOk={submit}
       confirmLoading={busy}
-      onCancel={forced ? undefined : onCancel}
+      onCancel={forced ? onSignOut : onCancel}
+      cancelText={forced ? '退出登录' : '取消'}
       closable={!forced}
       mask={{ closable: !forced }}
       keyboard={!forced}
-      cancelButtonProps={{ style: forced ? { display: 'none' } : undefined }}
       destroyOnHidden
     >
       {forced && (

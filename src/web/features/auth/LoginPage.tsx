@@ -5,14 +5,10 @@ import { Navigate, useSearchParams } from 'react-router'
 import { isApiError } from '../../lib/http.js'
 import { useSession } from '../../shell/session.js'
 import { login } from './api.js'
+import { safeNext } from './next.js'
 import './login.css'
 
 type Values = { username: string; password: string; totp?: string }
-
-/** Only paths of this app: `?next=//evil.example` must not send a user elsewhere after login. */
-export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/'
-}
 
 export function LoginPage() {
   const { state, signedIn } = useSession()

@@ -93,7 +93,7 @@ export function UnitDrawer({ open, unit, defaultRegionCode, onClose, onSaved }: 
           title="该单位刚被他人修改，表单已载入最新内容。请核对后重新修改并保存。"
         />
       )}
-      <Form form={form} layout="vertical" requiredMark onFinish={submit} data-testid="unit-form">
+      <Form form={form} layout="vertical" requiredMark data-testid="unit-form">
         <Form.Item name="name" label="单位名称" rules={[{ required: true, whitespace: true, message: '请输入单位名称' }, { max: 100 }]}>
           <Input maxLength={100} placeholder="如：湖州市吴兴区月河街道应急管理办公室" data-testid="unit-name" />
         </Form.Item>

@@ -68,6 +68,10 @@ export async function startBuiltServer(repoRoot: string, env: Record<string, str
   child.stdout.on('data', (d) => { output += d })
   child.stderr.on('data', (d) => { output += d })
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  // Should the runner itself die, the server (and its PostgreSQL) must not live on without it.
+  const orphanGuard = () => { child.kill('SIGTERM') }
+  process.on('exit', orphanGuard)
+  void exited.then(() => process.off('exit', orphanGuard))
   const baseUrl = `http://127.0.0.1:${port}`
   const server: RunningServer = {
     baseUrl,

@@ -12,6 +12,9 @@ import { peopleRoutes } from './features/directory/people-routes.js'
 import { unitsRoutes } from './features/directory/units-routes.js'
 import { healthRoutes } from './features/health/routes.js'
 import { regionsRoutes } from './features/regions/routes.js'
+import { rollupRoutes } from './features/rollup/routes.js'
+import { supplyClassesRoutes } from './features/supplies/classes-routes.js'
+import { suppliesRoutes } from './features/supplies/routes.js'
 import { rolesRoutes, usersRoutes } from './features/users/routes.js'
 import { authPlugin } from './plugins/auth.js'
 import { errorsPlugin } from './plugins/errors.js'
@@ -76,6 +79,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ['/api/units', unitsRoutes],
     ['/api/people', peopleRoutes],
     ['/api/leading-groups', groupsRoutes],
+    ['/api/rollup', rollupRoutes],
+    ['/api/supplies', suppliesRoutes],
+    ['/api/supply-classes', supplyClassesRoutes],
   ]
   for (const [prefix, routes, options] of features) await app.register(routes, { prefix, ...options })
 

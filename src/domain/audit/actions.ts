@@ -30,6 +30,14 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'leading_group.deleted': '删除领导小组',
   'leading_group.members_replaced': '调整领导小组成员',
   'leading_group.phone_revealed': '查看办公室完整电话',
+  'supply.created': '新增物资装备',
+  'supply.updated': '修改物资装备',
+  'supply.deleted': '删除物资装备',
+  'supply.stock_moved': '物资出入库',
+  'supply.transferred': '物资调拨',
+  'supply_class.created': '新增物资分类',
+  'supply_class.updated': '修改物资分类',
+  'supply_class.deleted': '删除物资分类',
 }
 
 export function auditActionLabel(action: string): string {

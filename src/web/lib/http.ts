@@ -30,6 +30,11 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token
 }
 
+/** The CSRF header for a request `http` cannot make (a file upload that reports its progress). */
+export function csrfHeader(): Record<string, string> {
+  return csrfToken ? { 'x-csrf-token': csrfToken } : {}
+}
+
 /** Called once per lost session (timeout, logout elsewhere); the shell sends the user to /login. */
 export function onSessionLost(handler: (e: ApiError) => void): void {
   sessionLost = handler

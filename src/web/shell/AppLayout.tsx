@@ -1,9 +1,9 @@
 import { MenuFoldOutlined, MenuUnfoldOutlined } from '@ant-design/icons'
 import { Button, Layout, Menu } from 'antd'
-import { useMemo, useState } from 'react'
+import { useEffect, useMemo, useState, type ReactNode } from 'react'
 import { Outlet, useLocation, useNavigate } from 'react-router'
 import { ChangePasswordDialog } from '../features/auth/ChangePasswordDialog.js'
-import { allowed } from './feature.js'
+import { allowed, type Feature } from './feature.js'
 import { features } from './features.js'
 import { RegionFilterProvider } from './region-filter.js'
 import { RegionPanel } from './RegionPanel.js'
@@ -17,6 +17,29 @@ function currentFeature(pathname: string) {
   return features.find((f) => f.path === first) ?? null
 }
 
+type MenuItem = { key: string; icon: ReactNode; label: string; children?: MenuItem[] }
+
+/** Top-level entries in list order; a group's submenu stands where its first feature would. */
+function menuItems(shown: readonly Feature[]): MenuItem[] {
+  const items: MenuItem[] = []
+  const groups = new Map<string, MenuItem>()
+  for (const f of shown) {
+    const entry = { key: f.path, icon: f.icon, label: f.label }
+    if (!f.group) {
+      items.push(entry)
+      continue
+    }
+    let group = groups.get(f.group.key)
+    if (!group) {
+      group = { key: f.group.key, icon: f.group.icon, label: f.group.label, children: [] }
+      groups.set(f.group.key, group)
+      items.push(group)
+    }
+    group.children!.push(entry)
+  }
+  return items
+}
+
 export function AppLayout() {
   const me = useMe()
   const { updateMe, signOut } = useSession()
@@ -25,10 +48,13 @@ export function AppLayout() {
   const [collapsed, setCollapsed] = useState(false)
   const feature = currentFeature(location.pathname)
 
-  const items = useMemo(
-    () => features.filter((f) => allowed(f, me.permissions)).map((f) => ({ key: f.path, icon: f.icon, label: f.label })),
-    [me.permissions],
-  )
+  const items = useMemo(() => menuItems(features.filter((f) => allowed(f, me.permissions))), [me.permissions])
+  const groupKey = feature?.group?.key
+  const [openKeys, setOpenKeys] = useState<string[]>(groupKey ? [groupKey] : [])
+  // Arriving at a grouped page another way (a shortcut, a link) opens its submenu.
+  useEffect(() => {
+    if (groupKey) setOpenKeys((k) => (k.includes(groupKey) ? k : [...k, groupKey]))
+  }, [groupKey])
 
   return (
     <RegionFilterProvider>
@@ -46,6 +72,8 @@ export function AppLayout() {
               mode="inline"
               items={items}
               selectedKeys={feature ? [feature.path] : []}
+              openKeys={openKeys}
+              onOpenChange={setOpenKeys}
               onClick={({ key }) => navigate(`/${key}`)}
               data-testid="main-menu"
             />

@@ -1,6 +1,9 @@
 import type { ComponentType, LazyExoticComponent, ReactNode } from 'react'
 import type { Permission } from '../../domain/auth/roles.js'
 
+/** A submenu that several related features sit under (应急资源). */
+export type FeatureGroup = { key: string; label: string; icon: ReactNode }
+
 /** What a capability contributes to the shell: a menu entry and the page behind it. */
 export type Feature = {
   /** Route path without the leading slash; '' is the home page. */
@@ -11,6 +14,8 @@ export type Feature = {
   anyOf?: readonly Permission[]
   /** The page lists by the region chosen in the navigator, which is then shown beside it. */
   regionFilter?: boolean
+  /** Listed under this submenu rather than at the top level. */
+  group?: FeatureGroup
   /** Loaded when first visited, so the login page does not carry every table. */
   page: LazyExoticComponent<ComponentType>
 }

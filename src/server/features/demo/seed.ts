@@ -5,6 +5,7 @@ import type { Db } from '../../db/database.js'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/record.js'
 import { hashPassword } from '../auth/passwords.js'
 import { seedDemoDirectory } from '../directory/demo.js'
+import { seedDemoSupplies } from '../supplies/demo.js'
 
 export type DemoLogin = { label: string; username: string; password: string; regionCode: string; role: RoleKey }
 
@@ -47,11 +48,11 @@ export async function seedDemo(db: Db, rootCode: string): Promise<DemoLogin[]> {
   await db.transaction().execute(async (trx) => {
     for (const p of plan) {
       const password = demoPassword()
-      const region = await trx.selectFrom('region').select('fullName').where('code', '=', p.regionCode).executeTakeFirstOrThrow()
+      const region = await trx.selectFrom('region').select(['name', 'fullName']).where('code', '=', p.regionCode).executeTakeFirstOrThrow()
       const label = `${roleDef(p.role)!.label}`
       const user = await trx.insertInto('appUser').values({
         username: p.username,
-        displayName: `演示-${region.fullName.replace(/^.*?(市|州|盟)(?=.)/, '') || region.fullName}${label}`,
+        displayName: `演示-${region.name}${label}`,
         role: p.role,
         regionCode: p.regionCode,
         passwordHash: await hashPassword(password),
@@ -62,5 +63,6 @@ export async function seedDemo(db: Db, rootCode: string): Promise<DemoLogin[]> {
     }
   })
   await seedDemoDirectory(db, rootCode)
+  await seedDemoSupplies(db, rootCode)
   return logins
 }

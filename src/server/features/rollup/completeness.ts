@@ -1,0 +1,262 @@
+import { sql, type SqlBool } from 'kysely'
+import { MIN_TEAM_HEADCOUNT } from '../../../domain/resources/kinds.js'
+import type { Db } from '../../db/database.js'
+import { inScope, scopeOf, type Scope } from '../../db/scope.js'
+import type { CompletenessQuery, CompletenessReply, CompletenessRow, Indicator } from './schema.js'
+import { childKey, rollupRegion } from './tree.js'
+
+type CheckLevel = 'township' | 'village'
+
+/** What is known of one township or village, before it is judged. */
+type Facts = {
+  code: string
+  name: string
+  parentName: string
+  /** Units of kind township_station anywhere in the region. */
+  stations: number
+  hasLeadingGroup: boolean
+  teams: number
+  /** Headcount of the region's largest own team; null without a team. */
+  teamHeadcount: number | null
+  hasHead: boolean
+  hasLiaison: boolean
+  informants: number
+  supplyLines: number
+  stockedLines: number
+  hasStoragePoint: boolean
+  hasShelter: boolean
+  reported: boolean
+}
+
+/** Seed 003: at least two information officers per township. */
+const MIN_TOWNSHIP_INFORMANTS = 2
+
+/** Every shortfall a region can show, in the order the summary lists them. */
+export const MISSING_LABELS: Record<CheckLevel, string[]> = {
+  township: [
+    '无应急机构', '无领导小组', '无救援队伍', `队伍不足${MIN_TEAM_HEADCOUNT.township}人`, '无负责人', '无联络人',
+    `信息员不足${MIN_TOWNSHIP_INFORMANTS}名`, '未上报物资', '物资库存为0',
+  ],
+  village: [
+    '无场地设施', '无救援队伍', `队伍不足${MIN_TEAM_HEADCOUNT.village}人`, '无负责人', '无联络人', '未上报物资', '物资库存为0',
+  ],
+}
+
+function teamCheck(f: Facts, min: number): { ok: boolean; note: string; missing: string | null } {
+  if (f.teams === 0) return { ok: false, note: '未登记本级救援队伍', missing: '无救援队伍' }
+  const headcount = f.teamHeadcount ?? 0
+  if (headcount < min) return { ok: false, note: `最大一支队伍 ${headcount} 人，应不少于 ${min} 人`, missing: `队伍不足${min}人` }
+  return { ok: true, note: `最大一支队伍 ${headcount} 人`, missing: null }
+}
+
+function supplyCheck(f: Facts): { ok: boolean; note: string; missing: string | null } {
+  if (f.supplyLines === 0) return { ok: false, note: '未登记本级物资装备', missing: '未上报物资' }
+  if (f.stockedLines === 0) return { ok: false, note: `登记 ${f.supplyLines} 条，库存均为 0`, missing: '物资库存为0' }
+  return { ok: true, note: `${f.stockedLines} 条有库存`, missing: null }
+}
+
+/** People checks shared by townships (附件5) and villages (附件6). */
+function peopleMissing(f: Facts, level: CheckLevel): string[] {
+  const missing: string[] = []
+  if (!f.hasHead) missing.push('无负责人')
+  if (!f.hasLiaison) missing.push('无联络人')
+  if (level === 'township' && f.informants < MIN_TOWNSHIP_INFORMANTS) missing.push(`信息员不足${MIN_TOWNSHIP_INFORMANTS}名`)
+  return missing
+}
+
+/**
+ * Seed 001: a township's 六有 (有机构、有机制、有预案、有队伍、有物资、有培训演练) and the 附件5
+ * people; a village's 三有 (有场地设施、有装备物资、有工作制度), its team and the 附件6 people.
+ * An indicator the system does not track yet is null and never counts as met.
+ */
+export function judge(f: Facts, level: CheckLevel): Pick<CompletenessRow, 'indicators' | 'missing'> {
+  const min = MIN_TEAM_HEADCOUNT[level] ?? 0
+  const team = teamCheck(f, min)
+  const supplies = supplyCheck(f)
+  const indicators: Indicator[] = []
+  const missing: string[] = []
+  if (level === 'township') {
+    indicators.push(
+      { key: 'organisation', label: '有机构', ok: f.stations > 0, note: f.stations > 0 ? `应急站（办）${f.stations} 个` : '未登记乡镇（街道）应急站/应急办' },
+      { key: 'mechanism', label: '有机制', ok: f.hasLeadingGroup, note: f.hasLeadingGroup ? '已成立应急领导小组' : '未登记应急领导小组' },
+      { key: 'plan', label: '有预案', ok: null, note: '预案模块尚未接入' },
+      { key: 'team', label: '有队伍', ok: team.ok, note: team.note },
+      { key: 'supplies', label: '有物资', ok: supplies.ok, note: supplies.note },
+      { key: 'training', label: '有培训演练', ok: null, note: '培训演练尚未纳入统计' },
+    )
+    if (f.stations === 0) missing.push('无应急机构')
+    if (!f.hasLeadingGroup) missing.push('无领导小组')
+  } else {
+    const site = f.hasStoragePoint || f.hasShelter
+    indicators.push(
+      { key: 'site', label: '有场地设施', ok: site, note: site ? [f.hasStoragePoint && '有储备点', f.hasShelter && '有避难场所'].filter(Boolean).join('、') : '未登记储备点或避难场所' },
+      { key: 'supplies', label: '有装备物资', ok: supplies.ok, note: supplies.note },
+      { key: 'rules', label: '有工作制度', ok: null, note: '工作制度尚未纳入统计' },
+    )
+    if (!site) missing.push('无场地设施')
+  }
+  if (team.missing) missing.push(team.missing)
+  missing.push(...peopleMissing(f, level))
+  if (supplies.missing) missing.push(supplies.missing)
+  return { indicators, missing }
+}
+
+function present(f: Facts, level: CheckLevel): CompletenessRow {
+  const min = MIN_TEAM_HEADCOUNT[level] ?? 0
+  return {
+    code: f.code,
+    name: f.name,
+    parentName: f.parentName,
+    hasTeam: f.teams > 0,
+    teamHeadcount: f.teamHeadcount,
+    teamMeetsMinimum: f.teams > 0 && (f.teamHeadcount ?? 0) >= min,
+    hasHead: f.hasHead,
+    hasLiaison: f.hasLiaison,
+    informants: f.informants,
+    supplyLines: f.supplyLines,
+    hasStoragePoint: f.hasStoragePoint,
+    hasShelter: f.hasShelter,
+    hasLeadingGroup: f.hasLeadingGroup,
+    reported: f.reported,
+    ...judge(f, level),
+  }
+}
+
+/**
+ * The facts of every township (or village) under the region. Each query groups the whole
+ * subtree once by the checked region's digits, never one query per region. "Own" records are
+ * those registered at exactly the checked region (a township's own team, not its villages').
+ */
+async function gatherFacts(db: Db, scope: Scope, within: Scope, level: CheckLevel): Promise<Facts[]> {
+  const n = level === 'township' ? 9 : 12
+  // Registered at exactly the checked region: its 12 digits are its key padded with zeros.
+  const own = (column: string) => sql<SqlBool>`${sql.ref(column)} = rpad(${childKey(column, n)}, 12, '0')`
+
+  const regions = db.selectFrom('region as g')
+    .leftJoin('region as p', 'p.code', 'g.parentCode')
+    .select(['g.code', 'g.name', 'p.name as parentName'])
+    .where('g.level', '=', level).where(inScope('g.code', scope)).where(inScope('g.code', within))
+    .orderBy('g.code')
+    .execute()
+
+  const ownTeam = sql<SqlBool>`${own('x.regionCode')} and ${sql.ref('x.kind')} = 'team'`
+  const resources = db.selectFrom('resource as x')
+    .leftJoin('team as t', 't.resourceId', 'x.id')
+    .where(inScope('x.regionCode', scope)).where(inScope('x.regionCode', within)).where('x.status', '=', 'active')
+    .select((eb) => [
+      childKey('x.regionCode', n).as('k'),
+      eb.fn.countAll<number>().filterWhere(ownTeam).as('teams'),
+      // A team without a headcount counts as 0 people: it cannot show that it meets the minimum.
+      eb.fn.max(sql<number>`coalesce(${sql.ref('t.headcount')}, 0)`).filterWhere(ownTeam).as('teamHeadcount'),
+      eb.fn.countAll<number>().filterWhere(sql<SqlBool>`${own('x.regionCode')} and ${sql.ref('x.kind')} = 'storage_point'`).as('storagePoints'),
+      eb.fn.countAll<number>().filterWhere(sql<SqlBool>`${own('x.regionCode')} and ${sql.ref('x.kind')} = 'shelter'`).as('shelters'),
+    ])
+    .groupBy(childKey('x.regionCode', n))
+    .execute()
+
+  const supplies = db.selectFrom('supply as s')
+    .where(inScope('s.regionCode', scope)).where(inScope('s.regionCode', within))
+    .select((eb) => [
+      childKey('s.regionCode', n).as('k'),
+      eb.fn.countAll<number>().as('subtreeLines'),
+      eb.fn.countAll<number>().filterWhere(own('s.regionCode')).as('lines'),
+      eb.fn.countAll<number>().filterWhere(sql<SqlBool>`${own('s.regionCode')} and ${sql.ref('s.quantity')} > 0`).as('stocked'),
+    ])
+    .groupBy(childKey('s.regionCode', n))
+    .execute()
+
+  // A person counts for a region when registered there, or when their unit is. The roles
+  // overlap (&&) keeps the scan to people holding one of the three roles (GIN index).
+  const roles = sql`array['head', 'liaison', 'informant']::text[]`
+  const people = db
+    .with('pr', (qb) => qb.selectFrom('person as p')
+      .select(['p.id', 'p.roles', 'p.regionCode as code'])
+      .where(inScope('p.regionCode', scope)).where(inScope('p.regionCode', within))
+      .where(sql<SqlBool>`${sql.ref('p.roles')} && ${roles}`)
+      .union(qb.selectFrom('person as p').innerJoin('unit as u', 'u.id', 'p.unitId')
+        .select(['p.id', 'p.roles', 'u.regionCode as code'])
+        .where(inScope('p.regionCode', scope)).where(inScope('u.regionCode', scope)).where(inScope('u.regionCode', within))
+        .where(sql<SqlBool>`${sql.ref('p.roles')} && ${roles}`)))
+    .selectFrom('pr')
+    .select((eb) => [
+      'pr.code',
+      eb.fn.countAll<number>().filterWhere(sql<SqlBool>`'head' = any(${sql.ref('pr.roles')})`).as('heads'),
+      eb.fn.countAll<number>().filterWhere(sql<SqlBool>`'liaison' = any(${sql.ref('pr.roles')})`).as('liaisons'),
+      sql<number>`count(distinct ${sql.ref('pr.id')}) filter (where 'informant' = any(${sql.ref('pr.roles')}))`.as('informants'),
+    ])
+    .groupBy('pr.code')
+    .execute()
+
+  const stations = level === 'township'
+    ? db.selectFrom('unit as u')
+      .where(inScope('u.regionCode', scope)).where(inScope('u.regionCode', within)).where('u.kind', '=', 'township_station')
+      .select((eb) => [childKey('u.regionCode', n).as('k'), eb.fn.countAll<number>().as('stations')])
+      .groupBy(childKey('u.regionCode', n))
+      .execute()
+    : Promise.resolve([])
+
+  const groups = level === 'township'
+    ? db.selectFrom('leadingGroup as lg')
+      .where(inScope('lg.regionCode', scope)).where(inScope('lg.regionCode', within))
+      .select('lg.regionCode').distinct()
+      .execute()
+    : Promise.resolve([])
+
+  const [regionRows, resourceRows, supplyRows, peopleRows, stationRows, groupRows] =
+    await Promise.all([regions, resources, supplies, people, stations, groups])
+
+  const resourcesBy = new Map(resourceRows.map((r) => [r.k.padEnd(12, '0'), r]))
+  const suppliesBy = new Map(supplyRows.map((r) => [r.k.padEnd(12, '0'), r]))
+  const peopleBy = new Map(peopleRows.map((r) => [r.code, r]))
+  const stationsBy = new Map(stationRows.map((r) => [r.k.padEnd(12, '0'), r.stations]))
+  const withGroup = new Set(groupRows.map((r) => r.regionCode))
+
+  return regionRows.map((g) => {
+    const res = resourcesBy.get(g.code)
+    const sup = suppliesBy.get(g.code)
+    const ppl = peopleBy.get(g.code)
+    const teams = res?.teams ?? 0
+    return {
+      code: g.code,
+      name: g.name,
+      parentName: g.parentName ?? '',
+      stations: stationsBy.get(g.code) ?? 0,
+      hasLeadingGroup: withGroup.has(g.code),
+      teams,
+      teamHeadcount: teams > 0 ? Number(res?.teamHeadcount ?? 0) : null,
+      hasHead: (ppl?.heads ?? 0) > 0,
+      hasLiaison: (ppl?.liaisons ?? 0) > 0,
+      informants: ppl?.informants ?? 0,
+      supplyLines: sup?.lines ?? 0,
+      stockedLines: sup?.stocked ?? 0,
+      hasStoragePoint: (res?.storagePoints ?? 0) > 0,
+      hasShelter: (res?.shelters ?? 0) > 0,
+      reported: (sup?.subtreeLines ?? 0) > 0 || res !== undefined,
+    }
+  })
+}
+
+/**
+ * 应排尽排: every township (or village) under the region with its 六有 / 三有 indicators and
+ * what it lacks, so that nothing is left unlisted. The summary covers all rows, the page only
+ * those asked for.
+ */
+export async function listCompleteness(db: Db, scope: Scope, query: CompletenessQuery): Promise<CompletenessReply> {
+  const region = await rollupRegion(db, scope, query.regionCode)
+  const level: CheckLevel = query.level ?? (region.level === 'township' || region.level === 'village' ? 'village' : 'township')
+  const rows = (await gatherFacts(db, scope, scopeOf(region.code), level)).map((f) => present(f, level))
+
+  const counts = new Map(MISSING_LABELS[level].map((label) => [label, 0]))
+  for (const row of rows) for (const label of row.missing) counts.set(label, (counts.get(label) ?? 0) + 1)
+  const summary = {
+    regions: rows.length,
+    reported: rows.filter((r) => r.reported).length,
+    complete: rows.filter((r) => r.missing.length === 0).length,
+    byMissing: [...counts].map(([label, count]) => ({ label, count })),
+  }
+
+  const wanted = query.onlyMissing ? rows.filter((r) => r.missing.length > 0) : rows
+  const pageSize = query.pageSize ?? 50
+  const offset = ((query.page ?? 1) - 1) * pageSize
+  return { items: wanted.slice(offset, offset + pageSize), total: wanted.length, summary }
+}

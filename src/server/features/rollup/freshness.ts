@@ -1,0 +1,72 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely'
+import { RESOURCE_KINDS, RESOURCE_KIND_KEYS } from '../../../domain/resources/kinds.js'
+import type { Db } from '../../db/database.js'
+import { inScope, scopeOf, type Scope } from '../../db/scope.js'
+import type { FreshnessReply } from './schema.js'
+import { assembleChildren, childPrefixLength, childKey, regionKey, rollupRegion } from './tree.js'
+
+export const FRESHNESS_SETTING = 'resources.freshness_days'
+const DEFAULT_FRESHNESS_DAYS = 180
+
+/** Supply lines are counted beside the resource kinds under this key. */
+export const SUPPLY_KIND = 'supply'
+const KIND_LABELS: Record<string, string> = { ...RESOURCE_KINDS, [SUPPLY_KIND]: '应急物资装备' }
+
+/** Days after which an unconfirmed record counts as stale; the deployment's setting. */
+export async function freshnessDays(db: Db): Promise<number> {
+  const row = await db.selectFrom('setting').select('value').where('key', '=', FRESHNESS_SETTING).executeTakeFirst()
+  const days = Number(row?.value)
+  return Number.isInteger(days) && days > 0 ? days : DEFAULT_FRESHNESS_DAYS
+}
+
+/** Never confirmed, or confirmed longer ago than `days`. */
+export function isStale(confirmedAt: string, days: number): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${sql.ref(confirmedAt)} is null or ${sql.ref(confirmedAt)} < now() - make_interval(days => ${days}))`
+}
+
+/**
+ * Records and stale records per kind and per child region, resources (in use) and supply lines
+ * together: one grouped query over the subtree, left-joined onto the child regions.
+ */
+export async function rollupFreshness(db: Db, scope: Scope, regionCode: string | undefined): Promise<FreshnessReply> {
+  const region = await rollupRegion(db, scope, regionCode)
+  const within = scopeOf(region.code)
+  const days = await freshnessDays(db)
+  const n = childPrefixLength(region.level)
+
+  const rows = await db
+    .with('f', (qb) => qb.selectFrom('resource as x')
+      .where(inScope('x.regionCode', scope)).where(inScope('x.regionCode', within)).where('x.status', '=', 'active')
+      .select((eb) => [
+        childKey('x.regionCode', n).as('k'), 'x.kind',
+        eb.fn.countAll<number>().as('records'),
+        eb.fn.countAll<number>().filterWhere(isStale('x.confirmedAt', days)).as('stale'),
+      ])
+      .groupBy([childKey('x.regionCode', n), 'x.kind'])
+      .unionAll(qb.selectFrom('supply as s')
+        .where(inScope('s.regionCode', scope)).where(inScope('s.regionCode', within))
+        .select((eb) => [
+          childKey('s.regionCode', n).as('k'), sql.lit(SUPPLY_KIND).as('kind'),
+          eb.fn.countAll<number>().as('records'),
+          eb.fn.countAll<number>().filterWhere(isStale('s.confirmedAt', days)).as('stale'),
+        ])
+        .groupBy(childKey('s.regionCode', n))))
+    .selectFrom('region as r')
+    .leftJoin('f', (join) => join.on((eb) => eb('f.k', '=', regionKey(n))))
+    .select(['r.code', 'r.name', 'r.level', 'f.kind', 'f.records', 'f.stale'])
+    .where((eb) => eb.or([eb('r.parentCode', '=', region.code), eb('r.code', '=', region.code)]))
+    .where(inScope('r.code', scope))
+    .execute()
+
+  const byKind = new Map([...RESOURCE_KIND_KEYS, SUPPLY_KIND].map((kind) => [kind, { kind, label: KIND_LABELS[kind], records: 0, stale: 0 }]))
+  const children = assembleChildren(region.code, rows, () => ({ records: 0, stale: 0 }), (c, row) => {
+    if (row.kind === null) return
+    c.records += row.records ?? 0
+    c.stale += row.stale ?? 0
+    const k = byKind.get(row.kind)
+    if (k) { k.records += row.records ?? 0; k.stale += row.stale ?? 0 }
+  }, (c) => c.records > 0)
+  const total = { records: 0, stale: 0 }
+  for (const k of byKind.values()) { total.records += k.records; total.stale += k.stale }
+  return { freshnessDays: days, total, byKind: [...byKind.values()], children }
+}

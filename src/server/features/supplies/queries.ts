@@ -1,0 +1,294 @@
+import { sql, type SqlBool } from 'kysely'
+import { auditActionLabel } from '../../../domain/audit/actions.js'
+import { maskPhone } from '../../../domain/people/phone.js'
+import { CONDITIONS, label, MOVEMENT_KINDS, RESERVE_FORMS } from '../../../domain/resources/kinds.js'
+import { classifySupplyName, OTHER_SUPPLY_CLASS, supplyClassLevel } from '../../../domain/resources/supply-classes.js'
+import type { Db } from '../../db/database.js'
+import { inScope, type Scope } from '../../db/scope.js'
+import { notFound, stale } from '../../errors.js'
+import { recordAudit, type Actor } from '../audit/record.js'
+import { badField, checkRegion, containsPattern, paging, regionFilter, requiredText, text } from '../directory/input.js'
+import { bookMovement } from './movements.js'
+import type { Movement, MovementListQuery, Supply, SupplyDetail, SupplyInput, SupplyListQuery, SupplyUpdate } from './schema.js'
+
+/** Today in China Standard Time (no daylight saving), the day expiry and maintenance are counted from. */
+export function todayCst(now = Date.now()): string {
+  return new Date(now + 8 * 3_600_000).toISOString().slice(0, 10)
+}
+
+/** Days after which an unconfirmed line is stale: setting `resources.freshness_days`, 180 by default. */
+export async function freshnessDays(db: Db): Promise<number> {
+  const row = await db.selectFrom('setting').select('value').where('key', '=', 'resources.freshness_days').executeTakeFirst()
+  const days = Number(row?.value)
+  return Number.isInteger(days) && days > 0 ? days : 180
+}
+
+/** What "now" means for the derived flags of one request. */
+type Clock = { today: string; freshDays: number }
+
+async function clockOf(db: Db): Promise<Clock> {
+  return { today: todayCst(), freshDays: await freshnessDays(db) }
+}
+
+const expiredSql = (today: string) => sql<boolean>`coalesce(s.expires_on < ${today}::date, false)`
+// Scrapped gear is not maintained any more.
+const maintenanceDueSql = (today: string) => sql<boolean>`(s.maintenance_cycle_days is not null and s.condition <> 'scrapped'
+  and (s.maintained_on is null or s.maintained_on + s.maintenance_cycle_days <= ${today}::date))`
+const staleSql = (freshDays: number) =>
+  sql<boolean>`(s.confirmed_at is null or s.confirmed_at < now() - make_interval(days => ${freshDays}))`
+
+function selectSupplies(db: Db, scope: Scope, clock: Clock) {
+  return db.selectFrom('supply as s')
+    .innerJoin('region as r', 'r.code', 's.regionCode')
+    .innerJoin('supplyClass as c', 'c.code', 's.classCode')
+    // The 大类 is the first digit followed by zeros (GB/T 38565).
+    .leftJoin('supplyClass as top', (j) => j.on(sql<SqlBool>`top.code = left(s.class_code, 1) || '000000'`))
+    .leftJoin('resource as sp', 'sp.id', 's.storagePointId')
+    .leftJoin('resource as tm', 'tm.id', 's.teamId')
+    .leftJoin('unit as hu', 'hu.id', 's.holderUnitId')
+    .leftJoin('person as rp', 'rp.id', 's.responsiblePersonId')
+    .leftJoin('person as lp', 'lp.id', 's.liaisonPersonId')
+    .select([
+      's.id', 's.regionCode', 'r.fullName as regionName', 's.classCode', 'c.name as className', 'top.name as topClassName',
+      's.name', 's.specification', 's.unit', 's.isEquipment', 's.storagePointId', 'sp.name as storagePointName',
+      's.teamId', 'tm.name as teamName', 's.holderUnitId', 'hu.name as holderUnitName', 's.reserveForm', 's.condition',
+      's.quantity', 's.purchasedOn', 's.expiresOn', 's.maintainedOn', 's.maintenanceCycleDays',
+      'rp.id as rpId', 'rp.name as rpName', 'rp.post as rpPost', 'rp.mobile as rpMobile',
+      'lp.id as lpId', 'lp.name as lpName', 'lp.post as lpPost', 'lp.mobile as lpMobile',
+      's.address', 's.lng', 's.lat', 's.note', 's.confirmedAt', 's.confirmedByName', 's.isDemo', 's.version', 's.updatedAt',
+      expiredSql(clock.today).as('expired'),
+      sql<number | null>`(s.expires_on - ${clock.today}::date)`.as('daysToExpiry'),
+      maintenanceDueSql(clock.today).as('maintenanceDue'),
+      staleSql(clock.freshDays).as('stale'),
+    ])
+    .where(inScope('s.regionCode', scope))
+}
+type SupplyRow = NonNullable<Awaited<ReturnType<ReturnType<typeof selectSupplies>['executeTakeFirst']>>>
+
+function contact(id: number | null, name: string | null, post: string | null, mobile: string | null) {
+  return id === null || name === null ? null : { id, name, post, mobile: maskPhone(mobile) }
+}
+
+/** The reply form: labels added, contacts' phones masked. */
+function presentSupply(row: SupplyRow): Supply {
+  const { rpId, rpName, rpPost, rpMobile, lpId, lpName, lpPost, lpMobile, ...rest } = row
+  return {
+    ...rest,
+    topClassName: row.topClassName ?? row.className,
+    reserveFormLabel: label(RESERVE_FORMS, row.reserveForm),
+    conditionLabel: label(CONDITIONS, row.condition),
+    responsible: contact(rpId, rpName, rpPost, rpMobile),
+    liaison: contact(lpId, lpName, lpPost, lpMobile),
+    confirmedAt: row.confirmedAt?.toISOString() ?? null,
+    updatedAt: row.updatedAt.toISOString(),
+  }
+}
+
+/** Digits of a class code that its subclasses share: 2010000 → "201". */
+export function classPrefix(code: string): string {
+  return code.slice(0, [1, 3, 5, 7][supplyClassLevel(code) - 1])
+}
+
+const SORTS = {
+  name: 's.name',
+  quantity: 's.quantity',
+  expiresOn: 's.expiresOn',
+  updatedAt: 's.updatedAt',
+} as const
+
+export async function listSupplies(db: Db, scope: Scope, query: SupplyListQuery): Promise<{ items: Supply[]; total: number }> {
+  const within = regionFilter(scope, query.regionCode)
+  const clock = await clockOf(db)
+  const q = text(query.q)
+  const today = clock.today
+  let base = db.selectFrom('supply as s').where(inScope('s.regionCode', scope)).where(inScope('s.regionCode', within))
+  if (q) {
+    const pattern = containsPattern(q)
+    base = base.where((eb) => eb.or([eb('s.name', 'ilike', pattern), eb('s.specification', 'ilike', pattern)]))
+  }
+  if (query.classCode) base = base.where('s.classCode', 'like', `${classPrefix(query.classCode)}%`)
+  if (query.isEquipment !== undefined) base = base.where('s.isEquipment', '=', query.isEquipment)
+  if (query.condition) base = base.where('s.condition', '=', query.condition)
+  if (query.reserveForm) base = base.where('s.reserveForm', '=', query.reserveForm)
+  if (query.storagePointId !== undefined) base = base.where('s.storagePointId', '=', query.storagePointId)
+  if (query.teamId !== undefined) base = base.where('s.teamId', '=', query.teamId)
+  if (query.expiringWithinDays !== undefined) {
+    base = base.where(sql<SqlBool>`s.expires_on between ${today}::date and ${today}::date + ${query.expiringWithinDays}::int`)
+  }
+  if (query.expired !== undefined) base = base.where(query.expired ? expiredSql(today) : sql<SqlBool>`not ${expiredSql(today)}`)
+  if (query.maintenanceDue !== undefined) {
+    base = base.where(query.maintenanceDue ? maintenanceDueSql(today) : sql<SqlBool>`not ${maintenanceDueSql(today)}`)
+  }
+  if (query.fresh !== undefined) {
+    base = base.where(query.fresh ? sql<SqlBool>`not ${staleSql(clock.freshDays)}` : staleSql(clock.freshDays))
+  }
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()
+  const { limit, offset } = paging(query)
+  let page = selectSupplies(db, scope, clock).where('s.id', 'in', base.select('s.id'))
+  if (query.sort) {
+    const direction = query.order === 'desc' ? 'desc' : 'asc'
+    page = page.orderBy(SORTS[query.sort as keyof typeof SORTS], (ob) => (direction === 'desc' ? ob.desc().nullsLast() : ob.asc().nullsLast()))
+  } else {
+    page = page.orderBy('s.regionCode').orderBy('s.name')
+  }
+  const rows = await page.orderBy('s.id').limit(limit).offset(offset).execute()
+  return { items: rows.map(presentSupply), total }
+}
+
+export async function getSupply(db: Db, scope: Scope, id: number): Promise<Supply> {
+  const row = await selectSupplies(db, scope, await clockOf(db)).where('s.id', '=', id).executeTakeFirst()
+  if (!row) throw notFound('物资', id)
+  return presentSupply(row)
+}
+
+function presentMovement(m: {
+  id: number; kind: string; delta: number; balance: number; reason: string; actorName: string; at: Date; counterpartSupplyId: number | null
+}): Movement {
+  return { ...m, kindLabel: label(MOVEMENT_KINDS, m.kind), at: m.at.toISOString() }
+}
+
+function selectMovements(db: Db, supplyId: number) {
+  return db.selectFrom('stockMovement')
+    .select(['id', 'kind', 'delta', 'balance', 'reason', 'actorName', 'at', 'counterpartSupplyId'])
+    .where('supplyId', '=', supplyId)
+}
+
+export async function getSupplyDetail(db: Db, scope: Scope, id: number): Promise<SupplyDetail> {
+  const supply = await getSupply(db, scope, id)
+  const [movements, history] = await Promise.all([
+    selectMovements(db, id).orderBy('id', 'desc').limit(50).execute(),
+    db.selectFrom('auditLog').select(['id', 'at', 'action', 'actorName'])
+      .where('entity', '=', 'supply').where('entityId', '=', String(id)).orderBy('id', 'desc').limit(50).execute(),
+  ])
+  return {
+    ...supply,
+    movements: movements.map(presentMovement),
+    history: history.map((h) => ({ ...h, at: h.at.toISOString(), actionLabel: auditActionLabel(h.action) })),
+  }
+}
+
+export async function listMovements(db: Db, scope: Scope, id: number, query: MovementListQuery): Promise<{ items: Movement[]; total: number }> {
+  const supply = await db.selectFrom('supply').select('id').where('id', '=', id).where(inScope('regionCode', scope)).executeTakeFirst()
+  if (!supply) throw notFound('物资', id)
+  const { limit, offset } = paging(query)
+  const [rows, count] = await Promise.all([
+    selectMovements(db, id).orderBy('id', 'desc').limit(limit).offset(offset).execute(),
+    db.selectFrom('stockMovement').select((eb) => eb.fn.countAll<number>().as('n')).where('supplyId', '=', id).executeTakeFirstOrThrow(),
+  ])
+  return { items: rows.map(presentMovement), total: count.n }
+}
+
+/** The class for a line: the one given (which must exist), else by keywords in the name, else 其他. */
+async function classFor(db: Db, classCode: string | null | undefined, name: string): Promise<string> {
+  if (classCode) {
+    const found = await db.selectFrom('supplyClass').select('code').where('code', '=', classCode).executeTakeFirst()
+    if (!found) throw badField('classCode', '物资分类', classCode, '不存在')
+    return classCode
+  }
+  const classes = await db.selectFrom('supplyClass').select(['code', 'name', 'keywords']).execute()
+  return classifySupplyName(name, classes) ?? OTHER_SUPPLY_CLASS
+}
+
+/** A `resource` row of one kind, in scope: a line's storage point or team. */
+async function scopedResource(db: Db, scope: Scope, id: number, kind: 'storage_point' | 'team', key: string, title: string) {
+  const row = await db.selectFrom('resource').select(['id', 'lng', 'lat'])
+    .where('id', '=', id).where('kind', '=', kind).where(inScope('regionCode', scope)).executeTakeFirst()
+  if (!row) throw badField(key, title, id, '不存在或不在您的辖区内')
+  return row
+}
+
+async function checkPerson(db: Db, scope: Scope, id: number | null | undefined, key: string, title: string): Promise<number | null> {
+  if (id == null) return null
+  const row = await db.selectFrom('person').select('id').where('id', '=', id).where(inScope('regionCode', scope)).executeTakeFirst()
+  if (!row) throw badField(key, title, id, '不存在或不在您的辖区内')
+  return id
+}
+
+/** Form input to column values (all but quantity), checked against the user's jurisdiction. */
+async function supplyValues(db: Db, scope: Scope, input: SupplyUpdate | SupplyInput) {
+  await checkRegion(db, scope, input.regionCode)
+  const name = requiredText('name', '名称', input.name)
+  const unit = requiredText('unit', '计量单位', input.unit)
+  const storagePoint = input.storagePointId == null ? null
+    : await scopedResource(db, scope, input.storagePointId, 'storage_point', 'storagePointId', '储备点')
+  if (input.teamId != null) await scopedResource(db, scope, input.teamId, 'team', 'teamId', '所属队伍')
+  if (input.holderUnitId != null) {
+    const holder = await db.selectFrom('unit').select('id').where('id', '=', input.holderUnitId).where(inScope('regionCode', scope)).executeTakeFirst()
+    if (!holder) throw badField('holderUnitId', '管理单位', input.holderUnitId, '不存在或不在您的辖区内')
+  }
+  const purchasedOn = input.purchasedOn ?? null
+  const expiresOn = input.expiresOn ?? null
+  if (purchasedOn && expiresOn && expiresOn < purchasedOn) throw badField('expiresOn', '有效期至', expiresOn, `早于购置日期 ${purchasedOn}`)
+  let lng = input.lng ?? null
+  let lat = input.lat ?? null
+  if ((lng === null) !== (lat === null)) throw badField(lng === null ? 'lng' : 'lat', lng === null ? '经度' : '纬度', null, '应与另一坐标一起填写')
+  // A line kept at a storage point is where the point is, unless placed more precisely.
+  if (lng === null && storagePoint) ({ lng, lat } = storagePoint)
+  return {
+    regionCode: input.regionCode,
+    classCode: await classFor(db, input.classCode, name),
+    name,
+    specification: text(input.specification),
+    unit,
+    isEquipment: input.isEquipment ?? false,
+    storagePointId: input.storagePointId ?? null,
+    teamId: input.teamId ?? null,
+    holderUnitId: input.holderUnitId ?? null,
+    reserveForm: input.reserveForm ?? 'physical',
+    condition: input.condition ?? 'good',
+    purchasedOn,
+    expiresOn,
+    maintainedOn: input.maintainedOn ?? null,
+    maintenanceCycleDays: input.maintenanceCycleDays ?? null,
+    responsiblePersonId: await checkPerson(db, scope, input.responsiblePersonId, 'responsiblePersonId', '责任人'),
+    liaisonPersonId: await checkPerson(db, scope, input.liaisonPersonId, 'liaisonPersonId', '联络人'),
+    address: text(input.address),
+    lng,
+    lat,
+    note: text(input.note),
+  }
+}
+
+/** A new line; its opening stock is booked as an 入库 movement “建账”. Entering it confirms it. */
+export async function createSupply(db: Db, scope: Scope, actor: Actor, input: SupplyInput): Promise<Supply> {
+  const id = await db.transaction().execute(async (trx) => {
+    const values = await supplyValues(trx, scope, input)
+    const row = await trx.insertInto('supply')
+      .values({ ...values, quantity: 0, confirmedAt: new Date(), confirmedByName: actor.name })
+      .returningAll().executeTakeFirstOrThrow()
+    const after = await bookMovement(trx, actor, row.id, { kind: 'in', delta: input.quantity, reason: '建账' })
+    await recordAudit(trx, actor, { action: 'supply.created', entity: 'supply', entityId: row.id, regionCode: row.regionCode, after: { ...row, quantity: after.quantity } })
+    return row.id
+  })
+  return getSupply(db, scope, id)
+}
+
+async function lockSupply(trx: Db, scope: Scope, id: number) {
+  const row = await trx.selectFrom('supply').selectAll().where('id', '=', id).where(inScope('regionCode', scope)).forUpdate().executeTakeFirst()
+  if (!row) throw notFound('物资', id)
+  return row
+}
+
+export async function updateSupply(db: Db, scope: Scope, actor: Actor, id: number, input: SupplyUpdate): Promise<Supply> {
+  await db.transaction().execute(async (trx) => {
+    const before = await lockSupply(trx, scope, id)
+    if (before.version !== input.version) throw stale(`物资“${before.name}”`)
+    const values = await supplyValues(trx, scope, input)
+    const after = await trx.updateTable('supply')
+      .set({ ...values, confirmedAt: new Date(), confirmedByName: actor.name, version: sql`version + 1`, updatedAt: new Date() })
+      .where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+    await recordAudit(trx, actor, { action: 'supply.updated', entity: 'supply', entityId: id, regionCode: after.regionCode, before, after })
+  })
+  return getSupply(db, scope, id)
+}
+
+/** Removes a mis-entered line with its ledger; transfers on other lines keep their entries, unlinked. */
+export async function deleteSupply(db: Db, scope: Scope, actor: Actor, id: number, version: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await lockSupply(trx, scope, id)
+    if (before.version !== version) throw stale(`物资“${before.name}”`)
+    await trx.updateTable('stockMovement').set({ counterpartSupplyId: null }).where('counterpartSupplyId', '=', id).execute()
+    await trx.deleteFrom('supply').where('id', '=', id).execute()
+    await recordAudit(trx, actor, { action: 'supply.deleted', entity: 'supply', entityId: id, regionCode: before.regionCode, before })
+  })
+}

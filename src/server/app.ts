@@ -11,7 +11,11 @@ import { groupsRoutes } from './features/directory/groups-routes.js'
 import { peopleRoutes } from './features/directory/people-routes.js'
 import { unitsRoutes } from './features/directory/units-routes.js'
 import { healthRoutes } from './features/health/routes.js'
+import { ledgersRoutes } from './features/ledgers/routes.js'
 import { regionsRoutes } from './features/regions/routes.js'
+import { agreementsRoutes } from './features/resources/agreements-routes.js'
+import { expertGroupsRoutes } from './features/resources/expert-groups-routes.js'
+import { resourcesRoutes } from './features/resources/routes.js'
 import { rollupRoutes } from './features/rollup/routes.js'
 import { supplyClassesRoutes } from './features/supplies/classes-routes.js'
 import { suppliesRoutes } from './features/supplies/routes.js'
@@ -82,6 +86,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ['/api/rollup', rollupRoutes],
     ['/api/supplies', suppliesRoutes],
     ['/api/supply-classes', supplyClassesRoutes],
+    ['/api/resources', resourcesRoutes],
+    ['/api/agreements', agreementsRoutes],
+    ['/api/expert-groups', expertGroupsRoutes],
+    ['/api/ledgers', ledgersRoutes],
   ]
   for (const [prefix, routes, options] of features) await app.register(routes, { prefix, ...options })
 

@@ -38,6 +38,17 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'supply_class.created': '新增物资分类',
   'supply_class.updated': '修改物资分类',
   'supply_class.deleted': '删除物资分类',
+  'resource.created': '新增应急资源',
+  'resource.updated': '修改应急资源',
+  'resource.deleted': '删除应急资源',
+  'resource.confirmed': '确认应急资源仍有效',
+  'supply.confirmed': '确认物资装备仍有效',
+  'agreement.created': '新增保供协议',
+  'agreement.updated': '修改保供协议',
+  'agreement.deleted': '删除保供协议',
+  'expert_group.created': '新增专家组别',
+  'ledger.exported': '导出台账',
+  'ledger.imported': '导入台账',
 }
 
 export function auditActionLabel(action: string): string {

@@ -55,6 +55,40 @@ export function describeValidation(e: AjvError, context: string): ErrorDetail {
   return { field: path || undefined, value: e.data, message: `“${name}”的值“${shown}”${why}` }
 }
 
+type PgError = { code?: string; detail?: string; constraint?: string; table?: string }
+
+// Chinese names of tables, for refusals that come from the database's own constraints.
+const TABLE_LABELS: Record<string, string> = {
+  resource: '应急资源', team: '救援队伍', expert: '应急专家', storage_point: '储备点', shelter: '避难场所',
+  risk_point: '风险隐患点', supplier: '保供单位', supply: '物资装备', stock_movement: '库存流水',
+  supply_agreement: '保供协议', person: '人员', unit: '单位', leading_group: '领导小组',
+  leading_group_member: '领导小组成员', app_user: '账号', region: '区划', supply_class: '物资分类',
+}
+
+/**
+ * The database's last line of defence (foreign keys, unique and check constraints) still answers
+ * in Chinese and with a 4xx: a delete of a person still named on a resource is a conflict, not a
+ * server fault. Features check these cases themselves where they can say more.
+ */
+export function describePgError(e: PgError): { status: number; code: string; message: string } | null {
+  if (typeof e?.code !== 'string' || !/^[0-9A-Z]{5}$/.test(e.code)) return null
+  if (e.code === '23503') {
+    const referencing = /from table "(\w+)"/.exec(e.detail ?? '')?.[1]
+    if (referencing) {
+      return { status: 409, code: 'IN_USE', message: `该记录仍被${TABLE_LABELS[referencing] ?? referencing}引用，请先解除引用后再删除或修改` }
+    }
+    return { status: 400, code: 'MISSING_REFERENCE', message: `引用的${TABLE_LABELS[e.table ?? ''] ?? ''}记录不存在` }
+  }
+  if (e.code === '23505') return { status: 409, code: 'DUPLICATE', message: `与已有${TABLE_LABELS[e.table ?? ''] ?? ''}记录重复` }
+  if (e.code === '23514' || e.code === '23502') {
+    return { status: 400, code: 'CONSTRAINT', message: `数据不符合${TABLE_LABELS[e.table ?? ''] ?? ''}的约束（${e.constraint ?? e.code}）` }
+  }
+  if (e.code === '22P02' || e.code === '22003' || e.code === '22007' || e.code === '22008') {
+    return { status: 400, code: 'BAD_VALUE', message: '输入的数值或日期超出允许范围或格式不正确' }
+  }
+  return null
+}
+
 /**
  * Every failure leaves as `{ code, message, details }` with a Chinese message. Unknown errors
  * become 500 with a generic message; the stack goes to the log with the request id.
@@ -64,6 +98,8 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     if (error instanceof AppError) {
       return reply.status(error.status).send({ code: error.code, message: error.message, details: error.details })
     }
+    const pgError = describePgError(error as unknown as PgError)
+    if (pgError) return reply.status(pgError.status).send({ code: pgError.code, message: pgError.message, details: [] })
     if (error.validation) {
       const details = error.validation.map((v) => describeValidation(v, error.validationContext ?? 'body'))
       return reply.status(400).send({ code: 'VALIDATION', message: details.map((d) => d.message).join('；'), details })

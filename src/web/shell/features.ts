@@ -1,6 +1,12 @@
 import { auditFeature } from '../features/audit/routes.js'
 import { leadingGroupsFeature, peopleFeature, unitsFeature } from '../features/directory/routes.js'
 import { homeFeature } from '../features/home/routes.js'
+import { ledgersFeature } from '../features/ledgers/routes.js'
+import {
+  expertsFeature, riskPointsFeature, sheltersFeature, storagePointsFeature, suppliersFeature, teamsFeature,
+} from '../features/resources/routes.js'
+import { attentionFeature, completenessFeature, rollupFeature } from '../features/rollup/routes.js'
+import { suppliesFeature } from '../features/supplies/routes.js'
 import { usersFeature } from '../features/users/routes.js'
 import type { Feature } from './feature.js'
 
@@ -10,6 +16,18 @@ export const features: readonly Feature[] = [
   unitsFeature,
   peopleFeature,
   leadingGroupsFeature,
+  // 应急资源 submenu
+  teamsFeature,
+  expertsFeature,
+  suppliesFeature,
+  storagePointsFeature,
+  sheltersFeature,
+  riskPointsFeature,
+  suppliersFeature,
+  rollupFeature,
+  completenessFeature,
+  attentionFeature,
+  ledgersFeature,
   usersFeature,
   auditFeature,
 ]

@@ -5,6 +5,7 @@ import type { Db } from '../../db/database.js'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/record.js'
 import { hashPassword } from '../auth/passwords.js'
 import { seedDemoDirectory } from '../directory/demo.js'
+import { seedDemoResources } from '../resources/demo.js'
 import { seedDemoSupplies } from '../supplies/demo.js'
 
 export type DemoLogin = { label: string; username: string; password: string; regionCode: string; role: RoleKey }
@@ -63,6 +64,8 @@ export async function seedDemo(db: Db, rootCode: string): Promise<DemoLogin[]> {
     }
   })
   await seedDemoDirectory(db, rootCode)
+  // Before the supplies: their demo lines are put in the demo storage points.
+  await seedDemoResources(db, rootCode)
   await seedDemoSupplies(db, rootCode)
   return logins
 }

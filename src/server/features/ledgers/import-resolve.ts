@@ -45,8 +45,13 @@ export class RowResolver {
     return new RowResolver(annex, meta, regions, classes, teams)
   }
 
+  /** The header text the file uses for a column, else the annex's own label. */
+  columnLabel(key: string): string {
+    return columnLabel(this.annex, this.meta, key)
+  }
+
   async resolve(row: LedgerRow): Promise<{ target: Target | null; problems: CellProblem[] }> {
-    const r = new RowReader(this.annex, row)
+    const r = new RowReader(this.annex, this.meta, row)
     let target: Target | null = null
     switch (this.annex.key) {
       case 'annex2': target = await this.team(r); break
@@ -79,10 +84,12 @@ export class RowResolver {
     const name = r.required('name')
     if (regionCode === null || name === null) return null
     const regionLevel = this.regions.get(regionCode)?.level ?? 'county'
-    const level = r.text('level') ?? (regionLevel in TEAM_LEVELS ? regionLevel : 'county')
-    const teamType = r.text('teamType') ?? (level === 'township' || level === 'village' ? 'grassroots' : 'professional')
+    // Blank 级别 follows the region the team sits in; blank 类型 is 基层 for townships and villages.
+    const level = r.text('level')
+    const fallbackLevel = level ?? (regionLevel in TEAM_LEVELS ? regionLevel : 'county')
+    const fallback = { level: fallbackLevel, teamType: fallbackLevel === 'township' || fallbackLevel === 'village' ? 'grassroots' : 'professional' }
     return {
-      kind: 'team', regionCode, importKey: `team|${identity(name)}`, name, teamType, level,
+      kind: 'team', regionCode, importKey: `team|${identity(name)}`, name, teamType: r.text('teamType'), level, fallback,
       specialities: (r.text('specialities') ?? '').split(/[、,，;；/\s]+/).filter(Boolean),
       headcount: r.number('headcount'),
       address: r.text('address'), note: r.text('note'),
@@ -128,7 +135,7 @@ export class RowResolver {
   private supply(r: RowReader, regionCode: string, extra: { teamId?: number; holderUnit?: string; keyPrefix?: string }): SupplyTarget | null {
     const name = r.required('name')
     const quantity = r.number('quantity')
-    if (quantity === null && !r.flagged('quantity')) r.problem('quantity', '', '不能为空')
+    if (quantity === null && !r.flagged('quantity')) r.problem('quantity', '', '没有填写，此列必须填写')
     if (quantity !== null && quantity < 0) r.problem('quantity', r.raw('quantity'), '不能是负数')
     const written = r.text('unit')
     const fromQuantity = r.row.unitFromQuantity ?? null
@@ -139,15 +146,18 @@ export class RowResolver {
     const specification = r.text('specification')
     const storagePlace = r.text('storagePlace')
     const classCode = classifySupplyName(name, this.classes) ?? OTHER_SUPPLY_CLASS
+    const purchasedOn = r.text('purchasedOn')
     return {
       kind: 'supply', regionCode,
-      importKey: `${extra.keyPrefix ?? ''}${identity(name)}|${identity(specification)}|${identity(storagePlace)}`,
+      // A line bought on another day is another batch (its own expiry date), so the purchase
+      // date, where the ledger has one, is part of the identity.
+      importKey: `${extra.keyPrefix ?? ''}${identity(name)}|${identity(specification)}|${identity(storagePlace)}${purchasedOn ? `|${purchasedOn}` : ''}`,
       name, specification, unit: written ?? fromQuantity ?? '件', quantity, classCode,
       // GB/T 38565 大类 2 is 应急装备及配套物资; the others are consumables and materials.
       isEquipment: classCode.startsWith('2'),
       storagePlace, teamId: extra.teamId ?? null, holderUnit: extra.holderUnit ?? null,
       reserveForm: r.text('reserveForm'), condition: r.text('condition'),
-      purchasedOn: r.text('purchasedOn'), expiresOn: r.text('expiresOn'), note: r.text('note'),
+      purchasedOn, expiresOn: r.text('expiresOn'), note: r.text('note'),
       keeper: r.person(regionCode, 'keeperName', { phone: 'keeperPhone' }, []),
     }
   }
@@ -158,7 +168,7 @@ export class RowResolver {
       ? await this.place(r, [['township', 'township'], ['village', 'village']])
       : await this.place(r, [['county', 'county'], ['township', 'township']])
     const placeKey = village ? 'village' : 'township'
-    if (r.text(placeKey) === null && !r.problems.some((p) => p.column === placeKey)) r.problem(placeKey, '', '不能为空')
+    if (r.text(placeKey) === null && !r.problems.some((p) => p.column === placeKey)) r.problem(placeKey, '', '没有填写，此列必须填写')
     if (regionCode === null || r.problems.length > 0) return null
     const expected: RegionLevel = village ? 'village' : 'township'
     if (this.regions.get(regionCode)?.level !== expected) {
@@ -173,7 +183,7 @@ export class RowResolver {
     ].filter((p): p is PersonRef => p !== null)
     if (r.problems.length > 0) return null
     if (people.length === 0) {
-      r.problem('headName', '', '负责人和联络人都没有填写')
+      r.problem('headName', '', '没有填写：负责人和联络人至少填写一位')
       return null
     }
     const key = people.map((p) => `${p.roles[0]}:${identity(p.name)}:${p.mobile ?? ''}`).join('|')
@@ -181,16 +191,17 @@ export class RowResolver {
   }
 }
 
+function columnLabel(annex: Annex, meta: LedgerMeta, key: string): string {
+  const c: AnnexColumn | undefined = annex.columns.find((col) => col.key === key)
+  return meta.columnsFound[key] ?? (c ? (c.parent ? `${c.parent[0]}/${c.labels[0]}` : c.labels[0]) : key)
+}
+
 /** Typed access to one row's values, collecting problems in the reader's form. */
 class RowReader {
   readonly problems: CellProblem[]
 
-  constructor(private readonly annex: Annex, readonly row: LedgerRow) {
+  constructor(private readonly annex: Annex, private readonly meta: LedgerMeta, readonly row: LedgerRow) {
     this.problems = [...row.problems]
-  }
-
-  private column(key: string): AnnexColumn | undefined {
-    return this.annex.columns.find((c) => c.key === key)
   }
 
   /** Whether the column already has a problem in this row (the reader's or ours). */
@@ -220,13 +231,15 @@ class RowReader {
 
   required(key: string): string | null {
     const t = this.text(key)
-    if (t === null && !this.flagged(key)) this.problem(key, this.raw(key), '不能为空')
+    if (t === null && !this.flagged(key)) this.problem(key, this.raw(key), '没有填写，此列必须填写')
     return t
   }
 
-  problem(key: string, value: string, message: string): void {
-    const c = this.column(key)
-    const label = c ? (c.parent ? `${c.parent[0]}/${c.labels[0]}` : c.labels[0]) : key
+  /** A problem worded like the reader's: “第 N 行“列”列的值“…”<reason>”. */
+  problem(key: string, value: string, reason: string): void {
+    const label = columnLabel(this.annex, this.meta, key)
+    const where = `第 ${this.row.row} 行“${label}”列`
+    const message = value.trim() ? `${where}的值“${value.trim()}”${reason}` : `${where}${reason}`
     this.problems.push({ row: this.row.row, column: key, columnLabel: label, value, message })
   }
 
@@ -243,7 +256,7 @@ class RowReader {
     const wechat = keys.wechat ? this.text(keys.wechat) : null
     if (name === null) {
       const stray = [keys.phone, keys.mobile, keys.landline].find((k) => k && this.text(k) !== null)
-      if (stray) this.problem(nameKey, '', `填写了电话“${this.raw(stray)}”但没有填写姓名`)
+      if (stray) this.problem(nameKey, '', `没有填写姓名，但填写了电话“${this.raw(stray)}”`)
       return null
     }
     return { regionCode, name, post, mobile, landline, wechat, roles }

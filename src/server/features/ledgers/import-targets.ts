@@ -42,8 +42,10 @@ export type TeamTarget = {
   regionCode: string
   importKey: string
   name: string
-  teamType: string
-  level: string
+  /** Null when the ledger leaves it blank: an existing team keeps its own, a new one takes `fallback`. */
+  teamType: string | null
+  level: string | null
+  fallback: { teamType: string; level: string }
   specialities: string[]
   headcount: number | null
   address: string | null
@@ -70,6 +72,6 @@ export function identity(text: string | null | undefined): string {
 }
 
 /** Person identity inside one import: region, name, and mobile when there is one. */
-export function personKey(p: PersonRef): string {
+export function personKey(p: Pick<PersonRef, 'regionCode' | 'name' | 'mobile'>): string {
   return `${p.regionCode}|${p.name}|${p.mobile ?? ''}`
 }

@@ -74,19 +74,9 @@ export function baseInputProperties(titles: FieldTitles) {
   }
 }
 
-/** What a form sends besides `detail`; the static type of baseInputProperties. */
-export type BaseInput = {
-  regionCode: string
-  name: string
-  ownerUnitId?: number | null
-  responsiblePersonId?: number | null
-  liaisonPersonId?: number | null
-  address?: string | null
-  lng?: number | null
-  lat?: number | null
-  status?: string
-  note?: string | null
-}
+const BaseInput = Type.Object(baseInputProperties(DEFAULT_TITLES))
+/** What a form sends besides `detail`. */
+export type BaseInput = Static<typeof BaseInput>
 
 export type ResourceInput<Detail> = BaseInput & { detail: Detail }
 export type ResourceUpdate<Detail> = ResourceInput<Detail> & { version: number }

@@ -45,7 +45,7 @@ beforeAll(async () => {
 
   // 八里店镇: everything in place. The station sits in a village, one informant is registered in
   // a village but belongs to the township's station, the big team is the one that counts.
-  const balidianStation = await addUnit(db, { regionCode: BALIDIAN_VILLAGE, kind: 'township_station' })
+  await addUnit(db, { regionCode: BALIDIAN_VILLAGE, kind: 'township_station' })
   const balidianOffice = await addUnit(db, { regionCode: BALIDIAN, kind: 'government' })
   await addLeadingGroup(db, { regionCode: BALIDIAN })
   await addTeam(db, { regionCode: BALIDIAN, level: 'township', headcount: 12 })
@@ -54,7 +54,6 @@ beforeAll(async () => {
   await addPerson(db, { regionCode: BALIDIAN, roles: ['liaison'] })
   await addPerson(db, { regionCode: BALIDIAN_VILLAGE, unitId: balidianOffice, roles: ['informant'] })
   await addSupply(db, { regionCode: BALIDIAN, name: '编织袋', unit: '条', quantity: 500, classCode: '3000000' })
-  void balidianStation
 
   // Villages of 月河街道.
   await addStoragePoint(db, { regionCode: FUXINGQIAO })

@@ -8,19 +8,13 @@ import { inScope, type Scope } from '../../db/scope.js'
 import { notFound, stale } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/record.js'
 import { badField, checkRegion, containsPattern, paging, regionFilter, requiredText, text } from '../directory/input.js'
+import { freshnessDays, isStale } from '../resources/freshness.js'
 import { bookMovement } from './movements.js'
 import type { Movement, MovementListQuery, Supply, SupplyDetail, SupplyInput, SupplyListQuery, SupplyUpdate } from './schema.js'
 
 /** Today in China Standard Time (no daylight saving), the day expiry and maintenance are counted from. */
 export function todayCst(now = Date.now()): string {
   return new Date(now + 8 * 3_600_000).toISOString().slice(0, 10)
-}
-
-/** Days after which an unconfirmed line is stale: setting `resources.freshness_days`, 180 by default. */
-export async function freshnessDays(db: Db): Promise<number> {
-  const row = await db.selectFrom('setting').select('value').where('key', '=', 'resources.freshness_days').executeTakeFirst()
-  const days = Number(row?.value)
-  return Number.isInteger(days) && days > 0 ? days : 180
 }
 
 /** What "now" means for the derived flags of one request. */
@@ -34,8 +28,7 @@ const expiredSql = (today: string) => sql<boolean>`coalesce(s.expires_on < ${tod
 // Scrapped gear is not maintained any more.
 const maintenanceDueSql = (today: string) => sql<boolean>`(s.maintenance_cycle_days is not null and s.condition <> 'scrapped'
   and (s.maintained_on is null or s.maintained_on + s.maintenance_cycle_days <= ${today}::date))`
-const staleSql = (freshDays: number) =>
-  sql<boolean>`(s.confirmed_at is null or s.confirmed_at < now() - make_interval(days => ${freshDays}))`
+const staleSql = (freshDays: number) => sql<boolean>`${isStale('s.confirmedAt', freshDays)}`
 
 function selectSupplies(db: Db, scope: Scope, clock: Clock) {
   return db.selectFrom('supply as s')
@@ -102,10 +95,8 @@ export async function listSupplies(db: Db, scope: Scope, query: SupplyListQuery)
   const q = text(query.q)
   const today = clock.today
   let base = db.selectFrom('supply as s').where(inScope('s.regionCode', scope)).where(inScope('s.regionCode', within))
-  if (q) {
-    const pattern = containsPattern(q)
-    base = base.where((eb) => eb.or([eb('s.name', 'ilike', pattern), eb('s.specification', 'ilike', pattern)]))
-  }
+  // Names only: the trigram index on supply.name serves this; a second column would force a scan.
+  if (q) base = base.where('s.name', 'ilike', containsPattern(q))
   if (query.classCode) base = base.where('s.classCode', 'like', `${classPrefix(query.classCode)}%`)
   if (query.isEquipment !== undefined) base = base.where('s.isEquipment', '=', query.isEquipment)
   if (query.condition) base = base.where('s.condition', '=', query.condition)

@@ -46,7 +46,7 @@ export const Condition = Type.Enum(Object.keys(CONDITIONS), { title: '状态' })
 
 export const SupplyListQuery = Type.Object({
   regionCode: Type.Optional(Type.String({ pattern: '^[0-9]{12}$', title: '区划', description: '只看该区划及其下级' })),
-  q: Type.Optional(Type.String({ maxLength: 50, title: '关键词', description: '名称或规格型号' })),
+  q: Type.Optional(Type.String({ maxLength: 50, title: '关键词', description: '名称中包含' })),
   classCode: Type.Optional(Type.String({ pattern: CLASS_CODE_PATTERN, title: '物资分类', description: '含下级分类' })),
   isEquipment: Type.Optional(Type.Boolean({ title: '是否装备' })),
   condition: Type.Optional(Condition),
@@ -231,7 +231,7 @@ export const ClassCodeParam = Type.Object({
   code: Type.String({ pattern: CLASS_CODE_PATTERN, title: '分类编码' }),
 })
 
-const keywords = Type.Array(Type.String({ minLength: 1, maxLength: 20, title: '关键词' }), { maxItems: 200, title: '关键词' })
+const keywords = Type.Array(Type.String({ maxLength: 20, title: '关键词' }), { maxItems: 200, title: '关键词', description: '名称中含任一关键词的物资归入此类；空白项忽略' })
 
 export const SupplyClassInput = Type.Object({
   code: Type.String({ pattern: CLASS_CODE_PATTERN, title: '分类编码', description: '7 位：大类 1 位、中类 2 位、小类 2 位、细类 2 位' }),

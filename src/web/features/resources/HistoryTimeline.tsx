@@ -1,9 +1,11 @@
 import { Empty, Timeline, Typography } from 'antd'
 import { formatTime } from '../../lib/format.js'
-import type { HistoryEntry } from './api.js'
+
+/** One line of a record's audit trail (resources and supply lines answer the same shape). */
+type Entry = { id?: number; at: string; actorName: string; action: string; actionLabel: string }
 
 /** Who changed the record and when, newest first, from the audit log. */
-export function HistoryTimeline({ entries }: { entries: readonly HistoryEntry[] }) {
+export function HistoryTimeline({ entries }: { entries: readonly Entry[] }) {
   if (entries.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="暂无操作记录" />
   return (
     <Timeline

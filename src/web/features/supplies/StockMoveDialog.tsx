@@ -63,7 +63,7 @@ export function StockMoveDialog({ supply, kind, onClose, onDone }: {
       open={kind !== null}
       title={`${label}：${supply.name}`}
       okText={`确认${label}`}
-      okButtonProps={{ loading: busy, danger: kind === 'loss', 'data-testid': 'stock-move-ok' } as object}
+      okButtonProps={{ loading: busy, danger: kind === 'loss' }}
       onOk={submit}
       onCancel={onClose}
       destroyOnHidden

@@ -21,12 +21,13 @@ export function halfWidth(text: string): string {
 const NOTHING = new Set(['-', '--', '—', '——', '―', '/', '\\', '无', '暂无', 'n/a', 'na', '空'])
 
 export function meansNothing(text: string): boolean {
+  if (text.length > 6) return false
   return NOTHING.has(halfWidth(text).replace(/\s+/g, '').toLowerCase())
 }
 
 /** A number as Excel shows it in a General cell: no binary float noise (0.1 + 0.2 → 0.3). */
 export function numberText(n: number): string {
-  if (!Number.isFinite(n)) return String(n)
+  if (Number.isInteger(n) || !Number.isFinite(n)) return String(n)
   return String(Number(n.toPrecision(15)))
 }
 

@@ -41,17 +41,39 @@ export function labelKey(text: string): string {
     .replace(/[:：]$/, '')
 }
 
+// Cell texts repeat a lot in a ledger (towns, units, states); remembering their forms keeps the
+// repeated-header check cheap. Cleared when full, so memory stays bounded.
+const formsCache = new Map<string, string[]>()
+
 /** The forms a text may match in: as written, and without its bracketed part. */
 function forms(text: string): string[] {
+  let f = formsCache.get(text)
+  if (f) return f
   const full = labelKey(text)
   const bare = full.replace(/\([^)]*\)/g, '')
-  return bare && bare !== full ? [full, bare] : [full]
+  f = bare && bare !== full ? [full, bare] : [full]
+  if (formsCache.size >= 10_000) formsCache.clear()
+  formsCache.set(text, f)
+  return f
+}
+
+// Spec labels are few and asked about for every row that might repeat the header.
+const labelForms = new Map<string, string[]>()
+
+function formsOfLabel(label: string): string[] {
+  let f = labelForms.get(label)
+  if (!f) {
+    f = forms(label).filter((x) => x !== '')
+    labelForms.set(label, f)
+  }
+  return f
 }
 
 export function labelMatches(text: string, labels: readonly string[]): boolean {
-  if (!text) return false
+  // No header text is long; data cells usually are, or are numbers.
+  if (!text || text.length > 40) return false
   const own = forms(text)
-  return labels.some((label) => forms(label).some((f) => f !== '' && own.includes(f)))
+  return labels.some((label) => formsOfLabel(label).some((f) => own.includes(f)))
 }
 
 const SERIAL_LABELS = ['序号', '序', 'no', '顺序号']
@@ -67,21 +89,25 @@ function texts(row: SheetRow): string[] {
   return row.cells.map((c) => c.text.trim())
 }
 
-/** How many cells of a row read as header texts of the spec (labels, group labels or 序号). */
-function score(row: SheetRow, spec: SheetSpec): number {
-  let n = 0
+/** How many cells of a row read as header texts of the spec (labels or group labels), and how many as 序号. */
+function score(row: SheetRow, spec: SheetSpec): { labels: number; serial: number } {
+  let labels = 0
+  let serial = 0
   for (const text of texts(row)) {
     if (!text) continue
-    if (isSerialLabel(text) || spec.columns.some((c) => labelMatches(text, c.labels) || (c.parent && labelMatches(text, c.parent)))) n++
+    if (spec.columns.some((c) => labelMatches(text, c.labels) || (c.parent && labelMatches(text, c.parent)))) labels++
+    else if (isSerialLabel(text)) serial++
   }
-  return n
+  return { labels, serial }
 }
 
+/** Enough header texts: three (序号 counts), at least two of them the spec's; fewer for a small spec. */
 function enough(row: SheetRow, spec: SheetSpec): boolean {
-  const s = score(row, spec)
-  if (s >= Math.min(3, spec.columns.length)) return true
+  const { labels, serial } = score(row, spec)
+  const n = spec.columns.length
+  if (labels >= Math.min(2, n) && labels + serial >= Math.min(3, n)) return true
   const required = spec.columns.filter((c) => c.required)
-  return required.length > 0 && s >= required.length && required.every((c) => texts(row).some((t) => labelMatches(t, c.labels)))
+  return required.length > 0 && required.every((c) => texts(row).some((t) => labelMatches(t, c.labels)))
 }
 
 /** A row under the header row that completes it: mostly header texts of the spec. */

@@ -1,0 +1,129 @@
+import fs from 'node:fs'
+import { sql } from 'kysely'
+import type { Annex } from '../../../domain/ledgers/annexes.js'
+import type { Db } from '../../db/database.js'
+import { classify } from './import-outcome.js'
+import { RowResolver } from './import-resolve.js'
+import type { Target } from './import-targets.js'
+import type { StoredSummary } from './imports-queries.js'
+import { openLedger } from './read/read-ledger.js'
+import { LedgerFileError, type CellProblem, type LedgerMeta, type LedgerRow } from './read/types.js'
+import type { ImportMeta, Outcome } from './schema.js'
+
+/**
+ * The background half of an upload: read the saved file row by row, resolve each row to what
+ * it would write, judge it against what is stored, and keep every row with its outcome and
+ * problems in `ledger_import_row`, a thousand at a time. Nothing outside the import's own
+ * tables is written until the user commits. A file that cannot be read leaves the import
+ * 'failed' with the reader's Chinese message and no rows.
+ */
+
+const BATCH = 1000
+// A township's ledger has hundreds of rows, a city's supply list tens of thousands.
+export const MAX_ROWS = 300_000
+
+export type ParseJob = {
+  db: Db
+  importId: number
+  annex: Annex
+  regionCode: string
+  filePath: string
+  fileName: string
+  /** Where unexpected failures are logged (the user sees a generic message). */
+  logError: (err: unknown) => void
+}
+
+type Parsed = { rowNo: number; data: Record<string, unknown>; problems: CellProblem[]; outcome: Outcome; target: Target | null }
+
+export async function parseImport(job: ParseJob): Promise<void> {
+  const { db, importId, annex } = job
+  try {
+    const { meta, rows } = await openLedger(fs.createReadStream(job.filePath), job.fileName, { columns: annex.columns }, { maxRows: MAX_ROWS })
+    const stored: StoredSummary = { meta: presentMeta(annex, meta) }
+    await db.updateTable('ledgerImport').set({ summary: JSON.stringify(stored) }).where('id', '=', importId).execute()
+    const resolver = await RowResolver.create(db, annex, job.regionCode, meta)
+    const firstRowOf = new Map<string, number>()
+    const counts = { total: 0, valid: 0, errors: 0 }
+    let batch: LedgerRow[] = []
+    const flush = async () => {
+      const parsed = await judge(db, resolver, annex, batch, firstRowOf)
+      await saveRows(db, importId, parsed)
+      counts.total += parsed.length
+      counts.errors += parsed.filter((p) => p.outcome === 'error').length
+      counts.valid = counts.total - counts.errors
+      await db.updateTable('ledgerImport').set({ totalRows: counts.total, validRows: counts.valid, errorRows: counts.errors })
+        .where('id', '=', importId).execute()
+      batch = []
+    }
+    for await (const row of rows) {
+      batch.push(row)
+      if (batch.length >= BATCH) await flush()
+    }
+    await flush()
+    await db.updateTable('ledgerImport').set({
+      status: 'previewed',
+      message: counts.total === 0 ? '表格中没有读到数据行' : null,
+    }).where('id', '=', importId).execute()
+  } catch (err) {
+    if (!(err instanceof LedgerFileError)) job.logError(err)
+    const message = err instanceof LedgerFileError ? err.message : '读取文件时出错，请确认文件是 Excel 或 CSV 格式的台账后重新上传'
+    await db.deleteFrom('ledgerImportRow').where('importId', '=', importId).execute()
+    await db.updateTable('ledgerImport').set({ status: 'failed', message, totalRows: 0, validRows: 0, errorRows: 0 })
+      .where('id', '=', importId).execute()
+  }
+}
+
+/** What the preview shows of the file: column keys as the labels users know. */
+function presentMeta(annex: Annex, meta: LedgerMeta): ImportMeta {
+  const label = (key: string) => {
+    const c = annex.columns.find((col) => col.key === key)
+    return c ? (c.parent ? `${c.parent[0]}/${c.labels[0]}` : c.labels[0]) : key
+  }
+  return {
+    title: meta.title, fillUnit: meta.fillUnit, fillDate: meta.fillDate, sheetName: meta.sheetName,
+    columnsFound: meta.columnsFound, columnsMissing: meta.columnsMissing.map(label),
+  }
+}
+
+async function judge(db: Db, resolver: RowResolver, annex: Annex, rows: LedgerRow[], firstRowOf: Map<string, number>): Promise<Parsed[]> {
+  const parsed: Parsed[] = []
+  for (const row of rows) {
+    const { target, problems } = await resolver.resolve(row)
+    const data: Record<string, unknown> = {}
+    // Refused cells show what was written; accepted ones their normalised value.
+    for (const c of annex.columns) data[c.key] = row.values[c.key] ?? (row.raw[c.key] || null)
+    let valid = target
+    if (target) {
+      const key = `${target.regionCode}|${target.importKey}`
+      const first = firstRowOf.get(key)
+      if (first !== undefined) {
+        const column = annex.entity === 'person' ? (annex.key === 'annex6' ? 'village' : 'township') : 'name'
+        const label = resolver.columnLabel(column)
+        const value = String(row.raw[column] ?? '')
+        problems.push({
+          row: row.row, column, columnLabel: label, value,
+          message: `第 ${row.row} 行“${label}”列的值“${value}”与第 ${first} 行是同一条记录，请合并为一行后再导入`,
+        })
+        valid = null
+      } else {
+        firstRowOf.set(key, row.row)
+        data.target = target
+      }
+    }
+    parsed.push({ rowNo: row.row, data, problems, outcome: 'error', target: valid })
+  }
+  const valid = parsed.filter((p) => p.target !== null)
+  const outcomes = await classify(db, valid.map((p) => p.target as Target))
+  valid.forEach((p, i) => { p.outcome = outcomes[i] })
+  return parsed
+}
+
+async function saveRows(db: Db, importId: number, rows: Parsed[]): Promise<void> {
+  if (rows.length === 0) return
+  await sql`
+    insert into ledger_import_row (import_id, row_no, data, problems, outcome)
+    select ${importId}, * from unnest(
+      ${rows.map((r) => r.rowNo)}::int[], ${rows.map((r) => JSON.stringify(r.data))}::jsonb[],
+      ${rows.map((r) => JSON.stringify(r.problems))}::jsonb[], ${rows.map((r) => r.outcome)}::text[])
+  `.execute(db)
+}

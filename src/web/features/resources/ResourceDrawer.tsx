@@ -1,0 +1,166 @@
+import { Alert, Button, Col, Divider, Drawer, Form, Input, InputNumber, Radio, Row, Space } from 'antd'
+import { useEffect, useState } from 'react'
+import { levelOf } from '../../../domain/regions/code.js'
+import type { ResourceKind } from '../../../domain/resources/kinds.js'
+import { RegionPicker } from '../../components/RegionPicker.js'
+import { toast } from '../../lib/feedback.js'
+import { applyFieldErrors, validValues } from '../../lib/form-errors.js'
+import { isApiError, reportError } from '../../lib/http.js'
+import { UnitSelect } from '../directory/UnitSelect.js'
+import { createResource, getResource, updateResource, type Resource, type ResourceInput } from './api.js'
+import { cleanInput } from './clean-input.js'
+import type { KindConfig } from './kind-config.js'
+import { KIND_CONFIGS } from './kinds.js'
+import { PersonPicker } from './PersonPicker.js'
+
+type Props<K extends ResourceKind> = {
+  kind: K
+  open: boolean
+  /** The record being edited; null to add one. */
+  record: Resource<K> | null
+  defaultRegionCode: string
+  onClose: () => void
+  onSaved: () => void
+}
+
+export function ResourceDrawer<K extends ResourceKind>({ kind, open, record, defaultRegionCode, onClose, onSaved }: Props<K>) {
+  const config: KindConfig<K> = KIND_CONFIGS[kind]
+  const [form] = Form.useForm<ResourceInput<K>>()
+  const [busy, setBusy] = useState(false)
+  const [current, setCurrent] = useState<Resource<K> | null>(record)
+  const [staleNotice, setStaleNotice] = useState(false)
+  const regionCode = Form.useWatch('regionCode', form)
+  const Fields = config.Fields
+
+  useEffect(() => {
+    if (!open) return
+    setCurrent(record)
+    setStaleNotice(false)
+    form.resetFields()
+    form.setFieldsValue(record
+      ? toValues(config, record)
+      : { regionCode: defaultRegionCode, status: 'active', detail: config.blank(levelOf(defaultRegionCode)) as ResourceInput<K>['detail'] })
+  }, [open, record, defaultRegionCode, form, config])
+
+  const submit = async () => {
+    const raw = await validValues(form)
+    if (!raw) return
+    const input = cleanInput(raw)
+    setBusy(true)
+    try {
+      if (current) await updateResource(kind, current.id, { ...input, version: current.version })
+      else await createResource(kind, input)
+      toast.success(current ? `${config.noun}信息已保存` : `${config.noun}已登记`)
+      onSaved()
+    } catch (e) {
+      if (isApiError(e, 'STALE_VERSION') && current) {
+        reportError(e)
+        const fresh = await getResource(kind, current.id).catch(() => null)
+        if (fresh) {
+          setCurrent(fresh)
+          form.setFieldsValue(toValues(config, fresh))
+          setStaleNotice(true)
+        }
+      } else {
+        applyFieldErrors(form, e)
+        reportError(e)
+      }
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <Drawer
+      open={open}
+      title={record ? `编辑${config.noun}：${record.name}` : `新增${config.noun}`}
+      size={720}
+      onClose={onClose}
+      destroyOnHidden
+      extra={
+        <Space>
+          <Button onClick={onClose}>取消</Button>
+          <Button type="primary" loading={busy} onClick={submit} data-testid="resource-save">保存</Button>
+        </Space>
+      }
+    >
+      {staleNotice && (
+        <Alert type="warning" showIcon style={{ marginBottom: 16 }} title="该记录刚被他人修改，表单已载入最新内容。请核对后重新修改并保存。" />
+      )}
+      <Form form={form} layout="vertical" requiredMark data-testid="resource-form">
+        <Row gutter={16}>
+          <Col span={16}>
+            <Form.Item name="name" label={config.titles.name} rules={[{ required: true, whitespace: true, message: `请输入${config.titles.name}` }, { max: 100 }]}>
+              <Input maxLength={100} data-testid="resource-name" />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item name="status" label="状态">
+              <Radio.Group optionType="button" options={[{ value: 'active', label: '在用' }, { value: 'inactive', label: '停用' }]} />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Form.Item name="regionCode" label="所属区划" rules={[{ required: true, message: '请选择所属区划' }]}>
+          <RegionPicker onChange={() => form.setFieldValue('ownerUnitId', null)} />
+        </Form.Item>
+        <Form.Item name="ownerUnitId" label={config.titles.ownerUnit}>
+          <UnitSelect regionCode={regionCode} initialLabel={current?.ownerUnitName} />
+        </Form.Item>
+        <Row gutter={16}>
+          <Col span={12}>
+            <Form.Item
+              name="responsiblePersonId"
+              label={config.titles.responsible}
+              rules={config.responsibleRequired ? [{ required: true, message: `请选择${config.titles.responsible}` }] : []}
+              extra="从人员通讯录中选择，电话随人员信息维护"
+            >
+              <PersonPicker initialLabel={current?.responsible?.name} data-testid="resource-responsible" />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item name="liaisonPersonId" label={config.titles.liaison}>
+              <PersonPicker initialLabel={current?.liaison?.name} />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Divider titlePlacement="start" plain>{config.title}信息</Divider>
+        <Fields current={current} />
+        <Divider titlePlacement="start" plain>位置</Divider>
+        <Form.Item name="address" label="地址" rules={[{ max: 200 }]}>
+          <Input maxLength={200} />
+        </Form.Item>
+        <Row gutter={16}>
+          <Col span={12}>
+            <Form.Item name="lng" label="经度">
+              <InputNumber min={-180} max={180} step={0.000001} style={{ width: '100%' }} placeholder="如 120.0868" />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item name="lat" label="纬度">
+              <InputNumber min={-90} max={90} step={0.000001} style={{ width: '100%' }} placeholder="如 30.8944" />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Form.Item name="note" label="备注" rules={[{ max: 500 }]}>
+          <Input.TextArea maxLength={500} rows={3} showCount />
+        </Form.Item>
+      </Form>
+    </Drawer>
+  )
+}
+
+function toValues<K extends ResourceKind>(config: KindConfig<K>, r: Resource<K>): ResourceInput<K> {
+  return {
+    regionCode: r.regionCode,
+    name: r.name,
+    ownerUnitId: r.ownerUnitId,
+    responsiblePersonId: r.responsible?.id ?? null,
+    liaisonPersonId: r.liaison?.id ?? null,
+    address: r.address,
+    lng: r.lng,
+    lat: r.lat,
+    status: r.status,
+    note: r.note,
+    detail: config.toInput(r.detail),
+  }
+}

@@ -1,0 +1,27 @@
+import { BankOutlined, HomeOutlined, ShopOutlined, SolutionOutlined, TeamOutlined, WarningOutlined } from '@ant-design/icons'
+import { lazy } from 'react'
+import type { ResourceKind } from '../../../domain/resources/kinds.js'
+import type { Feature } from '../../shell/feature.js'
+import { resourcesGroup } from './group.js'
+
+/** One lazily loaded page per kind, all served by the shared list page. */
+function resourcePage(kind: ResourceKind) {
+  return lazy(() => import('./ResourceListPage.js').then((m) => ({ default: () => <m.ResourceListPage kind={kind} /> })))
+}
+
+const resourceFeature = (path: string, label: string, icon: Feature['icon'], kind: ResourceKind): Feature => ({
+  path,
+  label,
+  icon,
+  anyOf: ['resources.read'],
+  regionFilter: true,
+  group: resourcesGroup,
+  page: resourcePage(kind),
+})
+
+export const teamsFeature = resourceFeature('teams', '救援队伍', <TeamOutlined />, 'team')
+export const expertsFeature = resourceFeature('experts', '应急专家', <SolutionOutlined />, 'expert')
+export const storagePointsFeature = resourceFeature('storage-points', '储备点/储备库', <BankOutlined />, 'storage_point')
+export const sheltersFeature = resourceFeature('shelters', '避难场所', <HomeOutlined />, 'shelter')
+export const riskPointsFeature = resourceFeature('risk-points', '风险隐患点', <WarningOutlined />, 'risk_point')
+export const suppliersFeature = resourceFeature('suppliers', '保供单位', <ShopOutlined />, 'supplier')

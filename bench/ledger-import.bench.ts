@@ -41,11 +41,13 @@ async function ours(url: string, file: string): Promise<Omit<ChildResult, 'ms' |
     const annex = annexByKey('annex4')!
     const imp = await db.insertInto('ledgerImport').values({ annex: annex.key, fileName: path.basename(file), fileSha256: '-', regionCode: WUXING })
       .returning('id').executeTakeFirstOrThrow()
+    const started = Date.now()
     await parseImport({ db, importId: imp.id, annex, regionCode: WUXING, filePath: file, fileName: path.basename(file), logError: (e) => console.error(e) })
+    const parseMs = Date.now() - started
     const parsed = await db.selectFrom('ledgerImport').select(['status', 'message', 'totalRows', 'validRows', 'errorRows']).where('id', '=', imp.id).executeTakeFirstOrThrow()
     if (parsed.status !== 'previewed') throw new Error(`parse ended ${parsed.status}: ${parsed.message}`)
     const summary = await commitImport(db, scopeOf(WUXING), { id: null, name: '基准测试', ip: null }, imp.id)
-    return { rows: parsed.totalRows, detail: { ...parsed, summary } }
+    return { rows: parsed.totalRows, detail: { ...parsed, parseMs, commitMs: Date.now() - started - parseMs, summary } }
   } finally {
     await db.destroy()
   }

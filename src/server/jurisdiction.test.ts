@@ -1,4 +1,5 @@
 import type { FastifyInstance, RouteOptions } from 'fastify'
+import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROLE_KEYS, type RoleKey } from '../domain/auth/roles.js'
 import { signIn, testApp, type Session } from './testing/test-app.js'
@@ -54,11 +55,48 @@ async function seedSibling(): Promise<Record<string, number>> {
     method: 'POST', url: '/api/users',
     payload: { username: 'nanxun-viewer', displayName: `南浔只读${MARKER}`, role: 'viewer', regionCode: SIBLING_COUNTY, password: 'Nanxun-Passw0rd' },
   }), 'user')
-  return { unit: unit.id, person: person.id, group: group.id, user: user.id }
+  const team = await ok(await city.request({
+    method: 'POST', url: '/api/resources/team',
+    payload: {
+      regionCode: SIBLING_TOWNSHIP, name: `南浔镇综合应急救援队${MARKER}`, responsiblePersonId: person.id,
+      detail: { level: 'township', teamType: 'grassroots', specialities: ['综合'], headcount: 35, insured: true },
+    },
+  }), 'team')
+  const storage = await ok(await city.request({
+    method: 'POST', url: '/api/resources/storage_point',
+    payload: { regionCode: SIBLING_TOWNSHIP, name: `南浔镇物资储备点${MARKER}`, liaisonPersonId: person.id, detail: { storageKind: 'point' } },
+  }), 'storage point')
+  const supplier = await ok(await city.request({
+    method: 'POST', url: '/api/resources/supplier',
+    payload: { regionCode: SIBLING_COUNTY, name: `南浔保供超市${MARKER}`, detail: {} },
+  }), 'supplier')
+  const agreement = await ok(await city.request({
+    method: 'POST', url: '/api/agreements',
+    payload: { supplierId: supplier.id, itemName: `矿泉水${MARKER}`, quantity: 100, unit: '箱', startsOn: '2026-01-01', endsOn: '2026-12-31' },
+  }), 'agreement')
+  const supply = await ok(await city.request({
+    method: 'POST', url: '/api/supplies',
+    payload: { regionCode: SIBLING_TOWNSHIP, name: `救生衣${MARKER}`, unit: '件', quantity: 50, storagePointId: storage.id },
+  }), 'supply')
+  const ledger = await app.db.insertInto('ledgerImport').values({
+    annex: 'annex4', fileName: `南浔镇物资${MARKER}.xlsx`, fileSha256: '0'.repeat(64), regionCode: SIBLING_TOWNSHIP, status: 'previewed',
+  }).returning('id').executeTakeFirstOrThrow()
+  return {
+    unit: unit.id, person: person.id, group: group.id, user: user.id, team: team.id, storage_point: storage.id,
+    supplier: supplier.id, agreement: agreement.id, supply: supply.id, ledgerImport: ledger.id,
+  }
 }
 
 function idFor(url: string, param: string): string {
   if (param === 'code') return SIBLING_COUNTY
+  if (param === 'kind') return 'team'
+  if (param === 'annex') return 'annex4'
+  const kind = /^\/api\/resources\/(\w+)\//.exec(url)?.[1]
+  if (kind && siblingIds[kind]) return String(siblingIds[kind])
+  if (url.startsWith('/api/resources')) return String(siblingIds.team)
+  if (url.startsWith('/api/supplies')) return String(siblingIds.supply)
+  if (url.startsWith('/api/agreements')) return String(siblingIds.agreement)
+  if (url.startsWith('/api/ledgers/imports')) return String(siblingIds.ledgerImport)
   if (param === 'personId') return String(siblingIds.person)
   if (param === 'unitId') return String(siblingIds.unit)
   if (param === 'groupId') return String(siblingIds.group)
@@ -82,7 +120,7 @@ function sample(schema: Json | undefined, key = ''): unknown {
       const out: Json = {}
       for (const [k, s] of Object.entries<Json>(schema.properties ?? {})) {
         // Optional fields that point at another record are filled too, so the record lookup runs.
-        const wanted = (schema.required ?? []).includes(k) || /^(regionCode|unitId|personId|officeUnitId)$/.test(k)
+        const wanted = (schema.required ?? []).includes(k) || /^(regionCode|unitId|personId|officeUnitId|supplierId|storagePointId|teamId)$/.test(k)
         if (wanted) out[k] = sample(s, k)
       }
       return out
@@ -97,6 +135,10 @@ function sample(schema: Json | undefined, key = ''): unknown {
       if (key === 'unitId' || key === 'officeUnitId') return siblingIds.unit
       if (key === 'groupId') return siblingIds.group
       if (key === 'userId') return siblingIds.user
+      if (key === 'supplierId') return siblingIds.supplier
+      if (key === 'storagePointId' || key === 'toStoragePointId') return siblingIds.storage_point
+      if (key === 'teamId') return siblingIds.team
+      if (key === 'toSupplyId') return siblingIds.supply
       return Math.max(schema.minimum ?? 1, 1)
     case 'boolean':
       return false
@@ -130,9 +172,24 @@ function requestsFor(route: RouteOptions): Array<{ method: string; url: string; 
   })
 }
 
+/** Text of an answer; spreadsheets are unpacked, since a leak inside a zip would not show. */
+async function answerText(res: { headers: Record<string, unknown>; body: string; rawPayload: Buffer }): Promise<string> {
+  if (!String(res.headers['content-type'] ?? '').includes('spreadsheetml')) return res.body
+  const book = new ExcelJS.Workbook()
+  await book.xlsx.load(res.rawPayload as unknown as ArrayBuffer)
+  const texts: string[] = []
+  book.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((cell) => { texts.push(cell.text) })))
+  return texts.join('\n')
+}
+
 /** What a city-level user sees of the sibling's records; must be identical after the matrix. */
 async function siblingSnapshot(): Promise<unknown[]> {
-  const urls = [`/api/units/${siblingIds.unit}`, `/api/people/${siblingIds.person}`, `/api/leading-groups/${siblingIds.group}`]
+  const urls = [
+    `/api/units/${siblingIds.unit}`, `/api/people/${siblingIds.person}`, `/api/leading-groups/${siblingIds.group}`,
+    `/api/resources/team/${siblingIds.team}`, `/api/resources/storage_point/${siblingIds.storage_point}`,
+    `/api/resources/supplier/${siblingIds.supplier}`, `/api/supplies/${siblingIds.supply}`,
+    `/api/agreements?supplierId=${siblingIds.supplier}`, `/api/ledgers/imports/${siblingIds.ledgerImport}`,
+  ]
   const rows: unknown[] = []
   for (const url of urls) rows.push((await city.request({ url })).json())
   rows.push((await cityAdmin.request({ url: `/api/users?q=nanxun` })).json())
@@ -153,7 +210,9 @@ afterAll(async () => { await app.close() })
 describe('jurisdiction matrix', () => {
   it('covers the routes of every capability', () => {
     const prefixes = new Set(scopedRoutes().map((r) => r.url.split('/')[2]))
-    for (const p of ['regions', 'units', 'people', 'leading-groups', 'users', 'audit']) expect(prefixes).toContain(p)
+    for (const p of ['regions', 'units', 'people', 'leading-groups', 'users', 'audit', 'resources', 'supplies', 'agreements', 'rollup', 'ledgers']) {
+      expect(prefixes).toContain(p)
+    }
   })
 
   it('a city user does see the sibling county (the marker is detectable)', async () => {
@@ -162,6 +221,9 @@ describe('jurisdiction matrix', () => {
     expect(res.body).toContain(MARKER)
     const list = await city.request({ url: `/api/people?regionCode=${SIBLING_COUNTY}` })
     expect(list.body).toContain(MARKER)
+    const ledger = await city.request({ url: `/api/ledgers/annex4/export?regionCode=${SIBLING_COUNTY}` })
+    expect(ledger.statusCode).toBe(200)
+    expect(await answerText(ledger)).toContain(MARKER)
   })
 
   it.each(ROLE_KEYS.map((r) => [r]))('a %s of 吴兴区 gets nothing of 南浔区 from any route', async (role: RoleKey) => {
@@ -174,7 +236,7 @@ describe('jurisdiction matrix', () => {
         const res = await me.request(req as any)
         calls++
         if (res.statusCode >= 500) leaks.push(`${req.method} ${req.url} → ${res.statusCode} ${res.body.slice(0, 200)}`)
-        if (res.body.includes(MARKER)) leaks.push(`${req.method} ${req.url} → ${res.statusCode} revealed the sibling's data`)
+        if ((await answerText(res)).includes(MARKER)) leaks.push(`${req.method} ${req.url} → ${res.statusCode} revealed the sibling's data`)
         if (res.statusCode < 300 && req.url.includes(`regionCode=${SIBLING_COUNTY}`) && req.method === 'GET') {
           const body = res.json()
           const total = body?.total ?? (Array.isArray(body?.items) ? body.items.length : Array.isArray(body) ? body.length : 0)
@@ -214,6 +276,9 @@ describe('the generated requests', () => {
       'GET /api/regions/:code/children', 'GET /api/units/:id', 'PUT /api/units/:id', 'DELETE /api/units/:id',
       'PUT /api/people/:id', 'POST /api/people/:id/reveal', 'PUT /api/leading-groups/:id/members',
       'PUT /api/users/:id', 'POST /api/users/:id/unlock', 'GET /api/audit/verify',
+      'GET /api/resources/team/:id', 'PUT /api/resources/team/:id', 'POST /api/resources/storage_point/:id/confirm',
+      'GET /api/supplies/:id', 'POST /api/supplies/:id/movements', 'PUT /api/agreements/:id',
+      'GET /api/rollup/supplies', 'GET /api/ledgers/:annex/export', 'GET /api/ledgers/imports/:id',
     ]
     for (const write of expected) {
       expect(succeeded).toContain(write)

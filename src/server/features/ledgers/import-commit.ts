@@ -4,7 +4,7 @@ import type { Db } from '../../db/database.js'
 import { inScope, type Scope } from '../../db/scope.js'
 import { AppError, notFound } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/record.js'
-import type { ContactTarget, SupplyTarget, Target, TeamTarget } from './import-targets.js'
+import { targetFrom, type ContactTarget, type SupplyTarget, type Target, type TeamTarget } from './import-targets.js'
 import { ChunkWriter, type Tally } from './import-write.js'
 import type { StoredSummary } from './imports-queries.js'
 import type { CommitSummary } from './schema.js'
@@ -49,20 +49,26 @@ export async function commitImport(db: Db, scope: Scope, actor: Actor, id: numbe
       await sql`select pg_advisory_xact_lock(${LEDGER_COMMIT_LOCK})`.execute(trx)
 
       const writer = new ChunkWriter(trx, id, imp.regionCode, actor)
+      // The rows were written by the finished parse and no longer change: the next chunk is read
+      // on another connection while this transaction writes the current one.
+      const readChunk = (after: number) => db.selectFrom('ledgerImportRow').select(['rowNo', sql<Target>`data->'target'`.as('target')])
+        .where('importId', '=', id).where('outcome', 'in', ['create', 'update']).where('rowNo', '>', after)
+        .orderBy('rowNo').limit(CHUNK).execute()
+      let next = readChunk(-1)
       let written = 0
-      for (let after = -1; ;) {
-        const rows = await trx.selectFrom('ledgerImportRow').select(['rowNo', 'data'])
-          .where('importId', '=', id).where('outcome', 'in', ['create', 'update']).where('rowNo', '>', after)
-          .orderBy('rowNo').limit(CHUNK).execute()
+      for (;;) {
+        const rows = await next
         if (rows.length === 0) break
-        after = rows[rows.length - 1].rowNo
+        next = rows.length < CHUNK ? Promise.resolve([]) : readChunk(rows[rows.length - 1].rowNo)
+        next.catch(() => {})
         written += rows.length
-        const targets = rows.map((r) => (r.data as { target: Target }).target)
+        const targets = rows.map((r) => targetFrom(r.target))
         await writer.supplies(targets.filter((t): t is SupplyTarget => t.kind === 'supply'))
         await writer.teams(targets.filter((t): t is TeamTarget => t.kind === 'team'))
         await writer.contacts(targets.filter((t): t is ContactTarget => t.kind === 'contact'))
       }
 
+      await writer.finish()
       const result = summaryOf(writer.tally, ENTITY_OF[kindOf(annex.entity)])
       const stored: StoredSummary = { ...((imp.summary ?? {}) as StoredSummary), result }
       await trx.updateTable('ledgerImport')

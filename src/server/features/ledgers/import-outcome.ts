@@ -45,7 +45,8 @@ async function supplyOutcomes(db: Db, ts: SupplyTarget[]): Promise<Outcome[]> {
       ${col(ts, (t) => t.note)}::text[], ${col(ts, (t) => t.keeper?.name ?? null)}::text[], ${col(ts, (t) => t.keeper?.mobile ?? null)}::text[]
     ) with ordinality as i(region_code, import_key, name, specification, unit, quantity, storage_place, holder_unit, reserve_form,
       condition, purchased_on, expires_on, note, keeper_name, keeper_mobile, n)
-    left join supply s on s.region_code = i.region_code and s.import_key = i.import_key
+    -- A lookup per row through the unique index, however large the table.
+    left join lateral (select * from supply x where x.region_code = i.region_code and x.import_key = i.import_key) s on true
     left join resource sp on sp.id = s.storage_point_id
     left join unit u on u.id = s.holder_unit_id
     left join person k on k.id = s.responsible_person_id

@@ -75,3 +75,37 @@ export function identity(text: string | null | undefined): string {
 export function personKey(p: Pick<PersonRef, 'regionCode' | 'name' | 'mobile'>): string {
   return `${p.regionCode}|${p.name}|${p.mobile ?? ''}`
 }
+
+/**
+ * Stored rows leave blank values out (a third of a row's JSON is nulls, and a city's import keeps
+ * a hundred thousand of them); reading a target back puts them in again.
+ */
+export function withoutNulls(_key: string, value: unknown): unknown {
+  return value === null ? undefined : value
+}
+
+const NO_PERSON_FIELDS = { post: null, mobile: null, landline: null, wechat: null, roles: [] as string[] }
+
+function personFrom(p: PersonRef | undefined | null): PersonRef | null {
+  return p ? { ...NO_PERSON_FIELDS, ...p } : null
+}
+
+/** A target as stored (nulls left out) back to its full shape. */
+export function targetFrom(stored: Target): Target {
+  const n = <T>(v: T | undefined): T | null => v ?? null
+  switch (stored.kind) {
+    case 'supply':
+      return {
+        ...stored, specification: n(stored.specification), storagePlace: n(stored.storagePlace), teamId: n(stored.teamId),
+        holderUnit: n(stored.holderUnit), reserveForm: n(stored.reserveForm), condition: n(stored.condition),
+        purchasedOn: n(stored.purchasedOn), expiresOn: n(stored.expiresOn), note: n(stored.note), keeper: personFrom(stored.keeper),
+      }
+    case 'team':
+      return {
+        ...stored, teamType: n(stored.teamType), level: n(stored.level), headcount: n(stored.headcount), address: n(stored.address),
+        note: n(stored.note), specialities: stored.specialities ?? [], leader: personFrom(stored.leader), liaison: personFrom(stored.liaison),
+      }
+    case 'contact':
+      return { ...stored, people: stored.people.map((p) => personFrom(p)!) }
+  }
+}

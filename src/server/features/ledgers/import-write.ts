@@ -20,9 +20,25 @@ export function emptyTally(): Tally {
   return { supply: zero(), team: zero(), person: zero(), storagePoint: zero(), unit: zero() }
 }
 
+/** A person as the commit sees it: stored, or created by this import (`fresh`). */
+type Known = StoredPerson & { regionCode: string; name: string; fresh: boolean }
+
+/** Fills `person` in with what `ref` adds; true when anything changed. */
+function mergeInto(person: Known, ref: PersonRef): boolean {
+  if (!personChanges(ref, person)) return false
+  person.mobile ??= ref.mobile
+  person.post = ref.post ?? person.post
+  person.landline = ref.landline ?? person.landline
+  person.wechat = ref.wechat ?? person.wechat
+  person.roles = [...person.roles, ...ref.roles.filter((r) => !person.roles.includes(r))]
+  return true
+}
+
 export class ChunkWriter {
   private people = new Map<string, number>()
-  private known: Map<string, StoredPerson[]> | null = null
+  private known: Map<string, Known[]> | null = null
+  private touched = new Set<Known>()
+  private changed = new Set<Known>()
   private points = new Map<string, number>()
   private units = new Map<string, number>()
   readonly tally = emptyTally()
@@ -40,71 +56,84 @@ export class ChunkWriter {
    * more: a county's ledger names a few hundred, a city's bench file a hundred thousand, and a
    * lookup per row in the database would cost more than the writes.
    */
-  private async directory(): Promise<Map<string, StoredPerson[]>> {
+  private async directory(): Promise<Map<string, Known[]>> {
     if (this.known) return this.known
     const rows = await this.trx.selectFrom('person').select(['id', 'regionCode', 'name', 'mobile', 'post', 'landline', 'wechat', 'roles'])
       .where(inScope('regionCode', scopeOf(this.regionCode))).orderBy('id').execute()
     this.known = new Map()
-    for (const r of rows) this.remember(r)
+    for (const r of rows) this.remember({ ...r, fresh: false })
     return this.known
   }
 
-  private remember(p: StoredPerson & { regionCode: string; name: string }): void {
+  private remember(p: Known): void {
     const key = `${p.regionCode}|${p.name}`
     const list = this.known!.get(key) ?? []
     list.push(p)
     this.known!.set(key, list)
   }
 
-  /** Ids of the persons `refs` mean, creating those not yet known and filling in what they add. */
+  /**
+   * Ids of the persons `refs` mean. Each ref is matched against the people as they stand after
+   * the refs before it (a mobile filled in by row 3 is there for row 4), new people get their
+   * ids from the sequence and are inserted in one statement; changes to known people are
+   * written once, by `finish`.
+   */
   async persons(refs: PersonRef[]): Promise<Map<string, number>> {
-    const fresh = new Map<string, PersonRef>()
-    for (const r of refs) if (!this.people.has(personKey(r))) fresh.set(personKey(r), r)
-    const list = [...fresh.values()]
-    if (list.length === 0) return this.people
     const known = await this.directory()
-    const toCreate: PersonRef[] = []
-    const toUpdate: Array<{ id: number; ref: PersonRef }> = []
-    for (const ref of list) {
-      const s = pickPerson(known.get(`${ref.regionCode}|${ref.name}`) ?? [], ref.mobile)
-      if (s === null) toCreate.push(ref)
-      else {
-        this.people.set(personKey(ref), s.id)
-        if (personChanges(ref, s)) toUpdate.push({ id: s.id, ref })
-        else this.tally.person.unchanged++
-      }
+    const pending: Array<{ key: string; person: Known }> = []
+    const created: Known[] = []
+    for (const ref of refs) {
+      const key = personKey(ref)
+      if (this.people.has(key)) continue
+      let person = pickPerson(known.get(`${ref.regionCode}|${ref.name}`) ?? [], ref.mobile)
+      if (person === null) {
+        person = { id: 0, regionCode: ref.regionCode, name: ref.name, mobile: ref.mobile, post: ref.post, landline: ref.landline, wechat: ref.wechat, roles: [...ref.roles], fresh: true }
+        this.remember(person)
+        created.push(person)
+      } else if (mergeInto(person, ref) && !person.fresh) this.changed.add(person)
+      this.touched.add(person)
+      this.people.set(key, -1)
+      pending.push({ key, person })
     }
-    if (toCreate.length > 0) {
-      const { rows } = await sql<StoredPerson & { regionCode: string; name: string }>`
-        insert into person (region_code, name, post, mobile, landline, wechat, roles)
-        select region_code, name, post, mobile, landline, wechat, string_to_array(roles, ',')
-        from unnest(${toCreate.map((r) => r.regionCode)}::text[], ${toCreate.map((r) => r.name)}::text[],
-          ${toCreate.map((r) => r.post)}::text[], ${toCreate.map((r) => r.mobile)}::text[], ${toCreate.map((r) => r.landline)}::text[],
-          ${toCreate.map((r) => r.wechat)}::text[], ${toCreate.map((r) => r.roles.join(','))}::text[])
-          as i(region_code, name, post, mobile, landline, wechat, roles)
-        returning id, region_code, name, mobile, post, landline, wechat, roles`.execute(this.trx)
-      for (const r of rows) {
-        this.people.set(personKey(r), r.id)
-        this.remember(r)
-      }
-      this.tally.person.created += rows.length
-    }
-    if (toUpdate.length > 0) {
-      // Blank cells keep what is known; roles are added, never taken away.
+    if (created.length > 0) {
       const { rows } = await sql<{ id: number }>`
-        update person p set
-          mobile = coalesce(p.mobile, i.mobile), post = coalesce(i.post, p.post), landline = coalesce(i.landline, p.landline),
-          wechat = coalesce(i.wechat, p.wechat),
-          roles = p.roles || array(select x from unnest(string_to_array(i.roles, ',')) x where x <> all(p.roles)),
-          version = p.version + 1, updated_at = now()
-        from unnest(${toUpdate.map((u) => u.id)}::bigint[], ${toUpdate.map((u) => u.ref.mobile)}::text[], ${toUpdate.map((u) => u.ref.post)}::text[],
-          ${toUpdate.map((u) => u.ref.landline)}::text[], ${toUpdate.map((u) => u.ref.wechat)}::text[], ${toUpdate.map((u) => u.ref.roles.join(','))}::text[])
-          as i(id, mobile, post, landline, wechat, roles)
-        where p.id = i.id
-        returning p.id`.execute(this.trx)
-      this.tally.person.updated += rows.length
+        select nextval(pg_get_serial_sequence('person', 'id'))::bigint as id from generate_series(1, ${created.length})`.execute(this.trx)
+      created.forEach((p, i) => { p.id = rows[i].id })
+      await this.insertPeople(created)
     }
+    for (const { key, person } of pending) this.people.set(key, person.id)
     return this.people
+  }
+
+  private async insertPeople(people: Known[]): Promise<void> {
+    await sql`
+      insert into person (id, region_code, name, post, mobile, landline, wechat, roles)
+      select id, region_code, name, post, mobile, landline, wechat, coalesce(string_to_array(nullif(roles, ''), ','), '{}')
+      from unnest(${people.map((p) => p.id)}::bigint[], ${people.map((p) => p.regionCode)}::text[], ${people.map((p) => p.name)}::text[],
+        ${people.map((p) => p.post)}::text[], ${people.map((p) => p.mobile)}::text[], ${people.map((p) => p.landline)}::text[],
+        ${people.map((p) => p.wechat)}::text[], ${people.map((p) => p.roles.join(','))}::text[])
+        as i(id, region_code, name, post, mobile, landline, wechat, roles)`.execute(this.trx)
+  }
+
+  /**
+   * Writes what the ledger added to people known before the import (a mobile, a post, a role;
+   * blank cells keep what is known, roles are never taken away), and counts people. People
+   * created by this import were inserted with everything already.
+   */
+  async finish(): Promise<void> {
+    const changed = [...this.changed]
+    for (let i = 0; i < changed.length; i += 5000) {
+      const part = changed.slice(i, i + 5000)
+      await sql`
+        update person p set mobile = i.mobile, post = i.post, landline = i.landline, wechat = i.wechat,
+          roles = coalesce(string_to_array(nullif(i.roles, ''), ','), '{}'), version = p.version + 1, updated_at = now()
+        from unnest(${part.map((u) => u.id)}::bigint[], ${part.map((u) => u.mobile)}::text[], ${part.map((u) => u.post)}::text[],
+          ${part.map((u) => u.landline)}::text[], ${part.map((u) => u.wechat)}::text[], ${part.map((u) => u.roles.join(','))}::text[])
+          as i(id, mobile, post, landline, wechat, roles)
+        where p.id = i.id`.execute(this.trx)
+    }
+    const fresh = [...this.touched].filter((p) => p.fresh).length
+    this.tally.person = { created: fresh, updated: changed.length, unchanged: this.touched.size - fresh - changed.length }
   }
 
   /** Storage points by name within their region: the one of that name, else a new one. */
@@ -188,8 +217,11 @@ export class ChunkWriter {
         ) as t(region_code, import_key, class_code, name, specification, unit, quantity, is_equipment, storage_point_id, team_id,
           holder_unit_id, reserve_form, condition, purchased_on, expires_on, responsible_person_id, note)
       ),
+      -- A lookup per line through the unique index (a join would sort the whole table).
       prev as (
-        select s.* from supply s join i on s.region_code = i.region_code and s.import_key = i.import_key for update of s
+        select s.* from i cross join lateral (
+          select * from supply x where x.region_code = i.region_code and x.import_key = i.import_key for update
+        ) s
       ),
       -- What each line will hold: the ledger's values, and the stored ones where the ledger is blank.
       v as (

@@ -106,9 +106,8 @@ export async function rollupSupplies(db: Db, scope: Scope, regionCode: string | 
   const quantityByUnit = [...units.values()]
     .sort((a, b) => b.lines - a.lines || a.unit.localeCompare(b.unit))
     .map(({ unit, quantity }) => ({ unit, quantity }))
-  const { level, ...head } = region
   return {
-    region: { ...head, level },
+    region,
     total: { lines: total.lines, quantityByUnit, equipmentLines: total.equipmentLines, byTopClass: total.byTopClass },
     children,
     byName: byName.map((r) => ({ name: r.name, unit: r.unit, quantity: r.quantity ?? 0, lines: r.lines })),

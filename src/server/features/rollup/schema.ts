@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox'
-import { RESOURCE_KIND_KEYS } from '../../../domain/resources/kinds.js'
+import { CONDITIONS, RESOURCE_KIND_KEYS } from '../../../domain/resources/kinds.js'
 
 const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
@@ -23,7 +23,7 @@ export const SupplyRollupQuery = Type.Object({
   regionCode,
   classCode: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{6}$', title: '物资分类', description: '含其下级分类' })),
   isEquipment: Type.Optional(Type.Boolean({ title: '是否装备' })),
-  condition: Type.Optional(Type.Enum(['good', 'repair', 'scrapped'], { title: '状况' })),
+  condition: Type.Optional(Type.Enum(Object.keys(CONDITIONS), { title: '状况' })),
 }, { additionalProperties: false })
 export type SupplyRollupQuery = Static<typeof SupplyRollupQuery>
 

@@ -7,7 +7,8 @@ import { IMPORT_STATUS, summaryLines } from './labels.js'
 
 /** Imports made for the region and below, newest first; one can be reopened to finish or review. */
 export function ImportHistory({ regionCode, tick, onOpen }: { regionCode: string; tick: number; onOpen: (imp: ImportDetail) => void }) {
-  const list = usePagedList((p, signal) => listImports(p, signal), { regionCode, tick }, 10)
+  // `tick` only refetches after an import changed; the server is sent the real filters.
+  const list = usePagedList((p, signal) => listImports({ regionCode: p.regionCode, page: p.page, pageSize: p.pageSize }, signal), { regionCode, tick }, 10)
   const columns: TableColumnsType<ImportDetail> = [
     { title: '上传时间', dataIndex: 'createdAt', width: 140, render: (v: string) => <span className="sw-num">{formatTime(v)}</span> },
     { title: '附件', dataIndex: 'annexTitle', width: 220, ellipsis: true },

@@ -14,7 +14,7 @@ const POLL_MS = 700
 type Props = {
   importId: number
   annex: Annex
-  /** The batch changed state (committed, failed): the history below refreshes. */
+  /** The batch changed state (previewed, committed, failed): the history below refreshes. */
   onChanged: () => void
   onClose: () => void
 }
@@ -54,7 +54,7 @@ export function ImportPanel({ importId, annex, onChanged, onClose }: Props) {
 
   const status = imp?.status
   useEffect(() => {
-    if (status === 'committed' || status === 'failed') onChanged()
+    if (status === 'previewed' || status === 'committed' || status === 'failed') onChanged()
   }, [status])
 
   // What confirming would do, row by row: counted once the preview is ready.

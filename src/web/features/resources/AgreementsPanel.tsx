@@ -13,7 +13,8 @@ import { deleteAgreement, listAgreements, type Agreement, type SupplierRef } fro
 export function AgreementsPanel({ supplier, writable, onChanged }: { supplier: SupplierRef; writable: boolean; onChanged: () => void }) {
   const [tick, setTick] = useState(0)
   const [editing, setEditing] = useState<{ agreement: Agreement | null } | null>(null)
-  const list = usePagedList((p, signal) => listAgreements(p, signal), { supplierId: supplier.id, tick }, 10)
+  // `tick` only refetches after a change; the server is sent the real filters.
+  const list = usePagedList((p, signal) => listAgreements({ supplierId: p.supplierId, page: p.page, pageSize: p.pageSize }, signal), { supplierId: supplier.id, tick }, 10)
 
   const changed = () => {
     setTick((t) => t + 1)

@@ -70,13 +70,14 @@ export function ResourceListPage<K extends ResourceKind>({ kind }: { kind: K }) 
   }
 
   const columns: TableColumnsType<Resource<K>> = [
-    { title: config.titles.name, dataIndex: 'name', key: 'name', width: 200, fixed: 'left', sorter: true, render: (v: string, r) => (
+    { title: config.titles.name, dataIndex: 'name', key: 'name', width: 230, fixed: 'left', sorter: true, render: (v: string, r) => (
       <Space size={4} wrap>
         <Typography.Link onClick={() => setViewing(r.id)} data-testid="resource-open">{v}</Typography.Link>
         {r.status === 'inactive' && <Tag>停用</Tag>}
         {r.isDemo && <Tag>演示</Tag>}
       </Space>
     ) },
+    { title: '需关注', key: 'warnings', width: 190, render: (_v, r) => (r.warnings.length ? <WarningTags warnings={r.warnings} /> : null) },
     ...config.columns,
     { title: kind === 'expert' ? '联系方式' : config.titles.responsible, key: 'responsible', width: 190, render: (_v, r) => (r.responsible ? (
       <Space size={4}>
@@ -84,7 +85,6 @@ export function ResourceListPage<K extends ResourceKind>({ kind }: { kind: K }) 
         <MaskedPhone value={r.responsible.mobile} reveal={() => revealPersonPhones(r.responsible!.id).then((x) => x.mobile)} />
       </Space>
     ) : orBlank(null)) },
-    { title: '需关注', key: 'warnings', width: 200, render: (_v, r) => (r.warnings.length ? <WarningTags warnings={r.warnings} /> : null) },
     { title: '区划', dataIndex: 'regionName', key: 'region', width: 180, ellipsis: true, sorter: true },
     { title: '信息确认', key: 'confirmedAt', width: 100, sorter: true, render: (_v, r) => <FreshnessCell {...r} /> },
   ]
@@ -128,7 +128,7 @@ export function ResourceListPage<K extends ResourceKind>({ kind }: { kind: K }) 
             {config.filters.map((f) => (
               <KindFilterSelect key={f.key} def={f} value={filters[f.key]} onChange={(v) => setFilters((x) => ({ ...x, [f.key]: v }))} />
             ))}
-            <Select placeholder="在用和停用" allowClear value={status} onChange={setStatus} options={STATUS_OPTIONS} style={{ width: 110 }} />
+            <Select placeholder="在用和停用" allowClear value={status} onChange={setStatus} options={STATUS_OPTIONS} style={{ width: 120 }} />
             <Select placeholder="信息确认" allowClear value={fresh} onChange={setFresh} options={[...FRESH_OPTIONS]} style={{ width: 110 }} data-testid="resource-fresh-filter" />
           </>
         }

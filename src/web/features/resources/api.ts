@@ -1,5 +1,6 @@
 import type { ResourceKind } from '../../../domain/resources/kinds.js'
 import type { Agreement, AgreementInput, AgreementListQuery, AgreementUpdate } from '../../../server/features/resources/agreements-schema.js'
+import type { ExpertGroup } from '../../../server/features/resources/expert-groups.js'
 import type { ExpertDetail, ExpertDetailInput } from '../../../server/features/resources/experts.js'
 import type { RiskDetail, RiskDetailInput } from '../../../server/features/resources/risks.js'
 import type {
@@ -11,7 +12,7 @@ import type { SupplierDetail, SupplierDetailInput } from '../../../server/featur
 import type { TeamDetail, TeamDetailInput } from '../../../server/features/resources/teams.js'
 import { http, type Paged } from '../../lib/http.js'
 
-export type { Agreement, AgreementInput, Contact, HistoryEntry, KindFilters }
+export type { Agreement, AgreementInput, Contact, ExpertGroup, HistoryEntry, KindFilters }
 
 /** What the server answers for each kind's `detail`: its fields with their labels. */
 export type Details = {
@@ -82,5 +83,4 @@ export const deleteAgreement = (id: number, version: number) => http.del<{ ok: b
 
 // ---- expert groups ----
 
-export type ExpertGroup = { code: string; domain: string; domainLabel: string; name: string }
 export const listExpertGroups = () => http.get<ExpertGroup[]>('/api/expert-groups')

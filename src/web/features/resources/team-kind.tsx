@@ -22,15 +22,15 @@ export const teamKind: KindConfig<'team'> = {
   ],
   columns: [
     { title: '层级', key: 'level', width: 120, render: (_v, r) => r.detail.levelLabel },
-    { title: '类型', key: 'teamType', width: 160, ellipsis: true, render: (_v, r) => r.detail.teamTypeLabel },
-    { title: '专业方向', key: 'specialities', width: 180, render: (_v, r) => (
-      r.detail.specialities.length ? r.detail.specialities.map((s) => <Tag key={s} style={{ marginBlock: 1 }}>{s}</Tag>) : orBlank(null)
-    ) },
     { title: '人数', key: 'headcount', width: 80, align: 'right', render: (_v, r) => {
       const d = r.detail
       const short = d.minimumHeadcount !== null && d.headcount !== null && d.headcount < d.minimumHeadcount
       return <Typography.Text type={short ? 'warning' : undefined} strong={short} className="sw-num">{orBlank(d.headcount)}</Typography.Text>
     } },
+    { title: '类型', key: 'teamType', width: 150, ellipsis: true, render: (_v, r) => r.detail.teamTypeLabel },
+    { title: '专业方向', key: 'specialities', width: 180, render: (_v, r) => (
+      r.detail.specialities.length ? r.detail.specialities.map((s) => <Tag key={s} style={{ marginBlock: 1 }}>{s}</Tag>) : orBlank(null)
+    ) },
     { title: '队长', key: 'leader', width: 90, render: (_v, r) => orBlank(r.detail.leaderName) },
     { title: '保险', key: 'insured', width: 120, render: (_v, r) => (
       r.detail.insured ? <span className="sw-num">{r.detail.insuranceUntil ? `至 ${r.detail.insuranceUntil}` : '已投保'}</span> : <Tag>未投保</Tag>

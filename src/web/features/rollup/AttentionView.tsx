@@ -33,26 +33,26 @@ export function AttentionView({ regionCode }: { regionCode: string }) {
   if (!data) return reply.loading ? <Skeleton active /> : <Empty description="暂时无法加载" />
 
   const expiring: TableColumnsType<Lists['expiring'][number]> = [
-    { title: '物资', dataIndex: 'name', ellipsis: true },
+    { title: '物资', dataIndex: 'name', width: 140, ellipsis: true },
     { title: '数量', key: 'q', width: 110, align: 'right', render: (_v, r) => <span className="sw-num">{formatQuantity(r.quantity)} {r.unit}</span> },
     { title: '有效期至', dataIndex: 'expiresOn', width: 110, render: (v: string) => <span className="sw-num">{v}</span> },
-    { title: '剩余', dataIndex: 'daysLeft', width: 110, render: daysText },
+    { title: '剩余', dataIndex: 'daysLeft', width: 120, render: daysText },
     { title: '区划', dataIndex: 'regionName', width: 160, ellipsis: true },
   ]
   const repair: TableColumnsType<Lists['repair'][number]> = [
-    { title: '名称', dataIndex: 'name', ellipsis: true, render: (v: string, r) => <span>{v}{r.isEquipment && <Tag color="geekblue" style={{ marginLeft: 4 }}>装备</Tag>}</span> },
+    { title: '名称', dataIndex: 'name', width: 180, ellipsis: true, render: (v: string, r) => <span>{v}{r.isEquipment && <Tag color="geekblue" style={{ marginLeft: 4 }}>装备</Tag>}</span> },
     { title: '数量', key: 'q', width: 110, align: 'right', render: (_v, r) => <span className="sw-num">{formatQuantity(r.quantity)} {r.unit}</span> },
     { title: '区划', dataIndex: 'regionName', width: 160, ellipsis: true },
   ]
   const agreements: TableColumnsType<Lists['agreementsEnding'][number]> = [
-    { title: '协议物资', dataIndex: 'itemName', ellipsis: true },
-    { title: '保供单位', dataIndex: 'supplierName', ellipsis: true, render: (v: string | null) => v ?? '—' },
+    { title: '协议物资', dataIndex: 'itemName', width: 120, ellipsis: true },
+    { title: '保供单位', dataIndex: 'supplierName', width: 160, ellipsis: true, render: (v: string | null) => v ?? '—' },
     { title: '截止日期', dataIndex: 'endsOn', width: 110, render: (v: string) => <span className="sw-num">{v}</span> },
-    { title: '剩余', dataIndex: 'daysLeft', width: 110, render: daysText },
-    { title: '区划', dataIndex: 'regionName', width: 140, ellipsis: true },
+    { title: '剩余', dataIndex: 'daysLeft', width: 120, render: daysText },
+    { title: '区划', dataIndex: 'regionName', width: 160, ellipsis: true },
   ]
   const teams: TableColumnsType<Lists['teamsBelowMinimum'][number]> = [
-    { title: '队伍', dataIndex: 'name', ellipsis: true },
+    { title: '队伍', dataIndex: 'name', width: 180, ellipsis: true },
     { title: '层级', dataIndex: 'level', width: 120, render: (v: string) => label(TEAM_LEVELS, v) },
     { title: '人数', key: 'n', width: 120, align: 'right', render: (_v, r) => (
       <Typography.Text type="warning" className="sw-num">{r.headcount} / 应不少于 {r.minimum}</Typography.Text>
@@ -81,22 +81,22 @@ export function AttentionView({ regionCode }: { regionCode: string }) {
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={12}>
           <Card size="small" title="到期物资（最早到期的 20 条）">
-            <Table rowKey="id" size="small" columns={expiring} dataSource={data.lists.expiring} pagination={false} />
+            <Table rowKey="id" size="small" columns={expiring} dataSource={data.lists.expiring} pagination={false} scroll={{ x: 640 }} data-testid="attention-expiring" />
           </Card>
         </Col>
         <Col xs={24} xl={12}>
           <Card size="small" title="保供协议到期（最早到期的 20 份）">
-            <Table rowKey="id" size="small" columns={agreements} dataSource={data.lists.agreementsEnding} pagination={false} />
+            <Table rowKey="id" size="small" columns={agreements} dataSource={data.lists.agreementsEnding} pagination={false} scroll={{ x: 670 }} />
           </Card>
         </Col>
         <Col xs={24} xl={12}>
           <Card size="small" title="待修物资装备">
-            <Table rowKey="id" size="small" columns={repair} dataSource={data.lists.repair} pagination={false} />
+            <Table rowKey="id" size="small" columns={repair} dataSource={data.lists.repair} pagination={false} scroll={{ x: 450 }} />
           </Card>
         </Col>
         <Col xs={24} xl={12}>
           <Card size="small" title="人数不足的队伍（乡镇 30 人、村社区 10 人）">
-            <Table rowKey="id" size="small" columns={teams} dataSource={data.lists.teamsBelowMinimum} pagination={false} />
+            <Table rowKey="id" size="small" columns={teams} dataSource={data.lists.teamsBelowMinimum} pagination={false} scroll={{ x: 580 }} />
           </Card>
         </Col>
       </Row>

@@ -18,7 +18,7 @@ export function ResourceRollupView({ regionCode, onDrill }: { regionCode: string
   const columns: TableColumnsType<Child> = [
     { title: '区划', dataIndex: 'name', fixed: 'left', width: 170, render: (v: string, c) => (isOwn(c)
       ? <Typography.Text type="secondary">{v}</Typography.Text>
-      : <Typography.Link onClick={() => onDrill(c.code, c.name)}>{v}</Typography.Link>) },
+      : <Typography.Link onClick={() => onDrill(c.code, c.name)} data-testid="rollup-drill">{v}</Typography.Link>) },
     ...RESOURCE_KIND_KEYS.map((k) => ({
       title: RESOURCE_KINDS[k],
       key: k,

@@ -35,7 +35,7 @@ export function RollupPage() {
               value={filter.isEquipment === undefined ? undefined : String(filter.isEquipment)}
               onChange={(v?: string) => setFilter((f) => ({ ...f, isEquipment: v === undefined ? undefined : v === 'true' }))}
               options={[{ value: 'false', label: '物资' }, { value: 'true', label: '装备' }]}
-              style={{ width: 110 }}
+              style={{ width: 120 }}
             />
             <Select
               placeholder="全部状况"

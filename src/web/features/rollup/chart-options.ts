@@ -24,7 +24,7 @@ export function topClassBars(children: readonly ChildLines[]): BarOption {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: { top: 0 },
     grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', name: '条目', minInterval: 1 },
+    xAxis: { type: 'value', minInterval: 1 },
     yAxis: { type: 'category', data: children.map((c) => c.name), inverse: true, axisLabel: { width: 120, overflow: 'truncate' } },
     series: codes.map((code) => ({
       type: 'bar',

@@ -131,7 +131,8 @@ function ContactCell({ contact }: { contact: Contact | null }) {
 }
 
 function MovementsTable({ supplyId, unit, tick }: { supplyId: number; unit: string; tick: number }) {
-  const list = usePagedList((p, signal) => listMovements(supplyId, p, signal), { supplyId, tick }, 10)
+  // `tick` only refetches after a movement; the server takes paging alone.
+  const list = usePagedList((p, signal) => listMovements(supplyId, { page: p.page, pageSize: p.pageSize }, signal), { supplyId, tick }, 10)
   const columns: TableColumnsType<Movement> = [
     { title: '时间', dataIndex: 'at', width: 140, render: (v: string) => <span className="sw-num">{formatTime(v)}</span> },
     { title: '类型', dataIndex: 'kindLabel', width: 90 },

@@ -1,6 +1,6 @@
 import type { Static } from 'typebox'
 import type {
-  Movement, MovementInput, Supply, SupplyClass, SupplyClassInput, SupplyClassUpdate, SupplyDetail, SupplyInput,
+  Movement, MovementInput, Supply, SupplyClass, SupplyDetail, SupplyInput,
   SupplyListQuery, SupplyUpdate, TransferInput, TransferResult,
 } from '../../../server/features/supplies/schema.js'
 import { http, type Paged } from '../../lib/http.js'
@@ -22,6 +22,3 @@ export const listMovements = (id: number, q: { page: number; pageSize: number },
   http.get<Paged<Movement>>(`/api/supplies/${id}/movements`, q, { signal })
 
 export const listSupplyClasses = () => http.get<SupplyClass[]>('/api/supply-classes')
-export const createSupplyClass = (input: SupplyClassInput) => http.post<SupplyClass>('/api/supply-classes', input)
-export const updateSupplyClass = (code: string, input: SupplyClassUpdate) => http.put<SupplyClass>(`/api/supply-classes/${code}`, input)
-export const deleteSupplyClass = (code: string) => http.del<{ ok: boolean }>(`/api/supply-classes/${code}`)

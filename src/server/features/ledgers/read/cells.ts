@@ -179,11 +179,6 @@ function enumChoices(column: ColumnSpec): string {
 
 // ------------------------------------------------------------------------------------------
 
-/** The text shown for a cell of any kind; what `LedgerRow.raw` keeps. */
-export function cellText(cell: Cell): string {
-  return cell.text
-}
-
 /** One cell of a ledger row, normalised for its column. Blank cells come back as null without reason. */
 export function normaliseCell(cell: Cell, column: ColumnSpec): Normalised {
   if (cell.kind === 'empty') return { value: null }

@@ -1,3 +1,4 @@
+import { TextDecoder } from 'node:util'
 import { LedgerFileError, type Cell, type SheetRow } from './types.js'
 
 /**

@@ -3,8 +3,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { encodeGbk } from '../fixtures/gbk.js'
 import {
-  SUPPLY_LEDGER_COLUMNS, encodeGbk, supplyLedgerSpec, writeMessyLedger,
+  SUPPLY_LEDGER_COLUMNS, supplyLedgerSpec, writeMessyLedger,
   type MessyLedgerOptions, type MessyRecord, type Messiness,
 } from '../fixtures/messy-ledger.js'
 import { LedgerFileError, openLedger, type OpenedLedger } from './read-ledger.js'

@@ -7,10 +7,13 @@ import { MAX_UNPACKED_BYTES, bomb, entryStream, type ByteSource, type ZipEntry }
 /**
  * Reading .xlsx with bounded memory: exceljs's streaming WorkbookReader yields one row at a time.
  *
- * Two gaps of that reader are closed here:
+ * Three gaps of that reader are closed here:
  * - It decodes each inflated chunk of XML on its own, so a Chinese character split across two
- *   chunks turns into two U+FFFD (about 1 string in 400 in a 20k-row ledger). The subclass below
- *   hands it text decoded with a streaming decoder instead.
+ *   chunks turns into two U+FFFD (about 1 string in 400 in a 20k-row ledger; exceljs issues
+ *   2063 and 2084, open as of 4.4). The subclass below hands it text decoded with a streaming
+ *   decoder instead.
+ * - It copies each worksheet unpacked to a temp file when the shared strings come later in the
+ *   zip, as Excel writes them; `reordered` hands it the parts in the order it needs instead.
  * - It ignores merged ranges, and they come after all rows in the sheet XML. `inspectXlsx` scans
  *   the raw XML once before parsing (it inflates every entry anyway, to hold the zip to its
  *   declared sizes) and collects the merges, so the row reader knows which blank cells belong to

@@ -12,6 +12,8 @@ import { peopleRoutes } from './features/directory/people-routes.js'
 import { unitsRoutes } from './features/directory/units-routes.js'
 import { healthRoutes } from './features/health/routes.js'
 import { ledgersRoutes } from './features/ledgers/routes.js'
+import { mapRoutes } from './features/map/routes.js'
+import { nearestRoutes } from './features/nearest/routes.js'
 import { regionsRoutes } from './features/regions/routes.js'
 import { agreementsRoutes } from './features/resources/agreements-routes.js'
 import { expertGroupsRoutes } from './features/resources/expert-groups-routes.js'
@@ -90,6 +92,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ['/api/agreements', agreementsRoutes],
     ['/api/expert-groups', expertGroupsRoutes],
     ['/api/ledgers', ledgersRoutes],
+    ['/api/map', mapRoutes],
+    ['/api/nearest', nearestRoutes],
   ]
   for (const [prefix, routes, options] of features) await app.register(routes, { prefix, ...options })
 

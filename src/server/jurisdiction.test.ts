@@ -89,7 +89,7 @@ async function seedSibling(): Promise<Record<string, number>> {
 
 function idFor(url: string, param: string): string {
   if (param === 'code') return SIBLING_COUNTY
-  if (param === 'kind') return 'team'
+  if (param === 'kind' || param === 'layer') return 'team'
   if (param === 'annex') return 'annex4'
   const kind = /^\/api\/resources\/(\w+)\//.exec(url)?.[1]
   if (kind && siblingIds[kind]) return String(siblingIds[kind])
@@ -139,6 +139,10 @@ function sample(schema: Json | undefined, key = ''): unknown {
       if (key === 'storagePointId' || key === 'toStoragePointId') return siblingIds.storage_point
       if (key === 'teamId') return siblingIds.team
       if (key === 'toSupplyId') return siblingIds.supply
+      // Map positions: inside 湖州市, so range checks pass and the scope check decides.
+      if (key === 'lng') return 120.1
+      if (key === 'lat') return 30.8
+      if (key === 'zoom') return 10
       return Math.max(schema.minimum ?? 1, 1)
     case 'boolean':
       return false
@@ -146,6 +150,7 @@ function sample(schema: Json | undefined, key = ''): unknown {
       if (/regionCode|code$/i.test(key)) return SIBLING_COUNTY
       if (/password/i.test(key)) return 'Matrix-Passw0rd'
       if (key === 'role') return 'viewer'
+      if (key === 'bbox') return '119,30,121,31.5'
       if (schema.format === 'date-time') return new Date().toISOString()
       if (schema.format === 'date') return '2026-01-01'
       return 'x'.repeat(Math.max(schema.minLength ?? 1, 1))
@@ -279,6 +284,7 @@ describe('the generated requests', () => {
       'GET /api/resources/team/:id', 'PUT /api/resources/team/:id', 'POST /api/resources/storage_point/:id/confirm',
       'GET /api/supplies/:id', 'POST /api/supplies/:id/movements', 'PUT /api/agreements/:id',
       'GET /api/rollup/supplies', 'GET /api/ledgers/:annex/export', 'GET /api/ledgers/imports/:id',
+      'GET /api/map/point/:layer/:id', 'PUT /api/map/location/:layer/:id',
     ]
     for (const write of expected) {
       expect(succeeded).toContain(write)

@@ -49,6 +49,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'expert_group.created': '新增专家组别',
   'ledger.exported': '导出台账',
   'ledger.imported': '导入台账',
+  'map.location_changed': '修改点位位置',
+  'map.exported': '导出一张图点位',
 }
 
 export function auditActionLabel(action: string): string {

@@ -2,12 +2,16 @@ import { Migrator, type Kysely, type Migration } from 'kysely'
 import * as m0001 from './migrations/0001_foundation.js'
 import * as m0002 from './migrations/0002_directory.js'
 import * as m0003 from './migrations/0003_resources.js'
+import * as m0004 from './migrations/0004_positions.js'
+import * as m0005 from './migrations/0005_earthdistance.js'
 
 /** Every schema version in order. A new migration is a new file and one new line here. */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_directory': m0002,
   '0003_resources': m0003,
+  '0004_positions': m0004,
+  '0005_earthdistance': m0005,
 }
 
 /** Brings the schema up to date. Kysely takes an advisory lock, so instances may race safely. */

@@ -10,6 +10,10 @@ export interface RegionTable {
   kind: string | null
   parentCode: string | null
   fullName: string
+  /** WGS84; null until positions are placed (features/map/positions.ts). */
+  lng: ColumnType<number | null, number | null | undefined, number | null>
+  lat: ColumnType<number | null, number | null | undefined, number | null>
+  positionSynthetic: Generated<boolean>
 }
 
 export interface SettingTable {

@@ -2,6 +2,7 @@ import { auditFeature } from '../features/audit/routes.js'
 import { leadingGroupsFeature, peopleFeature, unitsFeature } from '../features/directory/routes.js'
 import { homeFeature } from '../features/home/routes.js'
 import { ledgersFeature } from '../features/ledgers/routes.js'
+import { mapFeature } from '../features/map/routes.js'
 import {
   expertsFeature, riskPointsFeature, sheltersFeature, storagePointsFeature, suppliersFeature, teamsFeature,
 } from '../features/resources/routes.js'
@@ -17,6 +18,7 @@ export const features: readonly Feature[] = [
   peopleFeature,
   leadingGroupsFeature,
   // 应急资源 submenu
+  mapFeature,
   teamsFeature,
   expertsFeature,
   suppliesFeature,

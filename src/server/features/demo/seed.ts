@@ -5,6 +5,7 @@ import type { Db } from '../../db/database.js'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/record.js'
 import { hashPassword } from '../auth/passwords.js'
 import { seedDemoDirectory } from '../directory/demo.js'
+import { placeDemoPositions } from '../map/positions.js'
 import { seedDemoResources } from '../resources/demo.js'
 import { seedDemoSupplies } from '../supplies/demo.js'
 
@@ -67,5 +68,7 @@ export async function seedDemo(db: Db, rootCode: string): Promise<DemoLogin[]> {
   // Before the supplies: their demo lines are put in the demo storage points.
   await seedDemoResources(db, rootCode)
   await seedDemoSupplies(db, rootCode)
+  // Synthetic positions around real county centres, so the one-map has something to show.
+  await placeDemoPositions(db, rootCode)
   return logins
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.js'
+import { inScope, scopeOf } from '../../db/scope.js'
 import type { ContactTarget, PersonRef, SupplyTarget, Target, TeamTarget } from './import-targets.js'
 import type { Outcome } from './schema.js'
 
@@ -10,13 +11,26 @@ import type { Outcome } from './schema.js'
  * The commit decides again under lock (the record may change in between); this is the preview.
  */
 
-export async function classify(db: Db, targets: Target[]): Promise<Outcome[]> {
+export async function classify(db: Db, targets: Target[], nothingStored = false): Promise<Outcome[]> {
   if (targets.length === 0) return []
+  if (nothingStored && targets[0].kind !== 'contact') return targets.map(() => 'create')
   switch (targets[0].kind) {
     case 'supply': return supplyOutcomes(db, targets as SupplyTarget[])
     case 'team': return teamOutcomes(db, targets as TeamTarget[])
     case 'contact': return contactOutcomes(db, targets as ContactTarget[])
   }
+}
+
+/**
+ * Whether the import's region holds no imported line or team yet (the first ledger of a place,
+ * 建账): then every valid row is new, and the preview needs no lookups.
+ */
+export async function nothingImportedYet(db: Db, entity: string, regionCode: string): Promise<boolean> {
+  const subtree = scopeOf(regionCode)
+  const found = entity === 'team'
+    ? await db.selectFrom('resource').select('id').where('kind', '=', 'team').where(inScope('regionCode', subtree)).where('importKey', 'is not', null).limit(1).executeTakeFirst()
+    : await db.selectFrom('supply').select('id').where(inScope('regionCode', subtree)).where('importKey', 'is not', null).limit(1).executeTakeFirst()
+  return entity !== 'person' && !found
 }
 
 const col = <T>(items: T[], pick: (t: T) => unknown) => items.map(pick)
@@ -105,15 +119,6 @@ export async function matchPeople(db: Db, refs: PersonRef[]): Promise<Array<Stor
     ) p on true
     order by i.n`.execute(db)
   return rows.map((r) => (r.id === null ? null : { id: r.id, mobile: r.mobile, post: r.post, landline: r.landline, wechat: r.wechat, roles: r.roles }))
-}
-
-/**
- * The same rule in memory, over the stored people of one region and name (in id order): the
- * one with the same mobile, else one without a mobile, else (when the ref has no mobile) the oldest.
- */
-export function pickPerson<P extends StoredPerson>(candidates: readonly P[], mobile: string | null): P | null {
-  if (mobile !== null) return candidates.find((p) => p.mobile === mobile) ?? candidates.find((p) => p.mobile === null) ?? null
-  return candidates.find((p) => p.mobile === null) ?? candidates[0] ?? null
 }
 
 /** Whether writing `ref` over `stored` would change anything (blank cells change nothing). */

@@ -2,9 +2,9 @@ import fs from 'node:fs'
 import { sql } from 'kysely'
 import type { Annex } from '../../../domain/ledgers/annexes.js'
 import type { Db } from '../../db/database.js'
-import { classify } from './import-outcome.js'
+import { classify, nothingImportedYet } from './import-outcome.js'
 import { RowResolver } from './import-resolve.js'
-import { withoutNulls, type Target } from './import-targets.js'
+import { storedRow, withoutNulls, type Target } from './import-targets.js'
 import type { StoredSummary } from './imports-queries.js'
 import { openLedger } from './read/read-ledger.js'
 import { LedgerFileError, type CellProblem, type LedgerMeta, type LedgerRow } from './read/types.js'
@@ -21,6 +21,8 @@ import type { ImportMeta, Outcome } from './schema.js'
 const BATCH = 1000
 // A township's ledger has hundreds of rows, a city's supply list tens of thousands.
 export const MAX_ROWS = 300_000
+// Progress reaches ledger_import.total_rows every this many rows.
+const PROGRESS_EVERY = 5000
 
 export type ParseJob = {
   db: Db
@@ -37,35 +39,31 @@ type Parsed = { rowNo: number; data: Record<string, unknown>; problems: CellProb
 
 export async function parseImport(job: ParseJob): Promise<void> {
   const { db, importId, annex } = job
+  // One batch is judged and saved while the reader reads the next: the database and the
+  // unzipping take turns on different cores instead of waiting for each other.
+  let writing: Promise<void> = Promise.resolve()
   try {
     const { meta, rows } = await openLedger(fs.createReadStream(job.filePath), job.fileName, { columns: annex.columns }, { maxRows: MAX_ROWS })
     const stored: StoredSummary = { meta: presentMeta(annex, meta) }
     await db.updateTable('ledgerImport').set({ summary: JSON.stringify(stored) }).where('id', '=', importId).execute()
     const resolver = await RowResolver.create(db, annex, job.regionCode, meta)
+    const firstLedger = await nothingImportedYet(db, annex.entity, job.regionCode)
     const firstRowOf = new Map<string, number>()
     const counts = { total: 0, valid: 0, errors: 0 }
     let batch: LedgerRow[] = []
-    // One batch is judged and saved while the reader reads the next: the database and the
-    // unzipping take turns on different cores instead of waiting for each other.
-    let writing: Promise<void> = Promise.resolve()
-    const T = { wait: 0, judge: 0, save: 0, upd: 0 }
-    ;(globalThis as any).T = T
     const save = async (rows: LedgerRow[]) => {
-      let t0 = Date.now()
-      const parsed = await judge(db, resolver, annex, rows, firstRowOf)
-      T.judge += Date.now() - t0; t0 = Date.now()
+      const parsed = await judge(db, resolver, annex, rows, firstRowOf, firstLedger)
       await saveRows(db, importId, parsed)
-      T.save += Date.now() - t0
       counts.total += parsed.length
       counts.errors += parsed.filter((p) => p.outcome === 'error').length
       counts.valid = counts.total - counts.errors
-      await db.updateTable('ledgerImport').set({ totalRows: counts.total, validRows: counts.valid, errorRows: counts.errors })
-        .where('id', '=', importId).execute()
+      if (counts.total % PROGRESS_EVERY < BATCH || rows.length < BATCH) {
+        await db.updateTable('ledgerImport').set({ totalRows: counts.total, validRows: counts.valid, errorRows: counts.errors })
+          .where('id', '=', importId).execute()
+      }
     }
     const flush = async () => {
-      const w0 = Date.now()
       await writing
-      T.wait += Date.now() - w0
       const rows = batch
       batch = []
       writing = save(rows)
@@ -78,13 +76,14 @@ export async function parseImport(job: ParseJob): Promise<void> {
     }
     await flush()
     await writing
-    console.log('parse timings', T)
     await db.updateTable('ledgerImport').set({
-      status: 'previewed',
+      status: 'previewed', totalRows: counts.total, validRows: counts.valid, errorRows: counts.errors,
       message: counts.total === 0 ? '表格中没有读到数据行' : null,
     }).where('id', '=', importId).execute()
   } catch (err) {
     if (!(err instanceof LedgerFileError)) job.logError(err)
+    // A batch still being saved must land before its rows are cleared away.
+    await writing.catch(() => {})
     const message = err instanceof LedgerFileError ? err.message : '读取文件时出错，请确认文件是 Excel 或 CSV 格式的台账后重新上传'
     await db.deleteFrom('ledgerImportRow').where('importId', '=', importId).execute()
     await db.updateTable('ledgerImport').set({ status: 'failed', message, totalRows: 0, validRows: 0, errorRows: 0 })
@@ -104,13 +103,15 @@ function presentMeta(annex: Annex, meta: LedgerMeta): ImportMeta {
   }
 }
 
-async function judge(db: Db, resolver: RowResolver, annex: Annex, rows: LedgerRow[], firstRowOf: Map<string, number>): Promise<Parsed[]> {
+async function judge(
+  db: Db, resolver: RowResolver, annex: Annex, rows: LedgerRow[], firstRowOf: Map<string, number>, firstLedger: boolean,
+): Promise<Parsed[]> {
   const parsed: Parsed[] = []
   for (const row of rows) {
     const { target, problems } = await resolver.resolve(row)
-    const data: Record<string, unknown> = {}
+    const cells: Record<string, unknown> = {}
     // Refused cells show what was written; accepted ones their normalised value.
-    for (const c of annex.columns) data[c.key] = row.values[c.key] ?? (row.raw[c.key] || null)
+    for (const c of annex.columns) cells[c.key] = row.values[c.key] ?? (row.raw[c.key] || null)
     let valid = target
     if (target) {
       const key = `${target.regionCode}|${target.importKey}`
@@ -126,13 +127,12 @@ async function judge(db: Db, resolver: RowResolver, annex: Annex, rows: LedgerRo
         valid = null
       } else {
         firstRowOf.set(key, row.row)
-        data.target = target
       }
     }
-    parsed.push({ rowNo: row.row, data, problems, outcome: 'error', target: valid })
+    parsed.push({ rowNo: row.row, data: storedRow(cells, valid), problems, outcome: 'error', target: valid })
   }
   const valid = parsed.filter((p) => p.target !== null)
-  const outcomes = await classify(db, valid.map((p) => p.target as Target))
+  const outcomes = await classify(db, valid.map((p) => p.target as Target), firstLedger)
   valid.forEach((p, i) => { p.outcome = outcomes[i] })
   return parsed
 }
@@ -140,10 +140,12 @@ async function judge(db: Db, resolver: RowResolver, annex: Annex, rows: LedgerRo
 /** One multi-row insert per batch; the rows travel as one JSON document (cheaper than a jsonb[] literal). */
 async function saveRows(db: Db, importId: number, rows: Parsed[]): Promise<void> {
   if (rows.length === 0) return
-  const doc = JSON.stringify(rows.map((r) => ({ row_no: r.rowNo, data: r.data, problems: r.problems, outcome: r.outcome })), withoutNulls)
+  const doc = JSON.stringify(rows.map((r) => ({
+    row_no: r.rowNo, data: r.data, problems: r.problems.length > 0 ? r.problems : null, outcome: r.outcome,
+  })), withoutNulls)
   await sql`
     insert into ledger_import_row (import_id, row_no, data, problems, outcome)
-    select ${importId}, row_no, data, problems, outcome
+    select ${importId}, row_no, data, coalesce(problems, '[]'), outcome
     from jsonb_to_recordset(${doc}::jsonb) as r(row_no int, data jsonb, problems jsonb, outcome text)
   `.execute(db)
 }

@@ -107,7 +107,7 @@ export class RowResolver {
       return null
     }
     if (found.length > 1) {
-      r.problem('teamName', teamName, `有 ${found.length} 支同名队伍（${found.map((t) => t.fullName).join('、')}），请在队伍名称前写明所属乡镇后重试`)
+      r.problem('teamName', teamName, `有 ${found.length} 支同名队伍（${found.map((t) => t.fullName).join('、')}），请在所属乡镇（街道）的区划下分别导入`)
       return null
     }
     return this.supply(r, found[0].regionCode, { teamId: found[0].id, keyPrefix: `team${found[0].id}|` })

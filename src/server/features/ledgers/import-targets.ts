@@ -109,3 +109,31 @@ export function targetFrom(stored: Target): Target {
       return { ...stored, people: stored.people.map((p) => personFrom(p)!) }
   }
 }
+
+/**
+ * A preview row as stored: the cells a target repeats under the same key (name, quantity, …)
+ * are left out, a blank cell whose target has a value is kept as ''. `displayRow` undoes it.
+ */
+export function storedRow(cells: Record<string, unknown>, target: Target | null): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  const repeated = (target ?? {}) as Record<string, unknown>
+  for (const [key, value] of Object.entries(cells)) {
+    const t = repeated[key] ?? null
+    if (value === null) {
+      if (t !== null) out[key] = ''
+    } else if (value !== t) out[key] = value
+  }
+  if (target) out.target = target
+  return out
+}
+
+/** Every column's cell (null when blank) and the target, from a stored row. */
+export function displayRow(stored: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const target = (stored.target ?? {}) as Record<string, unknown>
+  const out: Record<string, unknown> = { ...stored }
+  for (const key of keys) {
+    const value = key in stored ? stored[key] : target[key] ?? null
+    out[key] = value === '' ? null : value
+  }
+  return out
+}

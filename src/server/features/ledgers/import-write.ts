@@ -1,7 +1,8 @@
 import { sql, type Transaction } from 'kysely'
 import type { Database } from '../../db/types.js'
 import { inScope, scopeOf } from '../../db/scope.js'
-import { personChanges, pickPerson, type StoredPerson } from './import-outcome.js'
+import { personChanges } from './import-outcome.js'
+import { PeopleIndex, type KnownPerson } from './people-index.js'
 import { identity, personKey, type ContactTarget, type PersonRef, type SupplyTarget, type TeamTarget } from './import-targets.js'
 
 /**
@@ -20,11 +21,8 @@ export function emptyTally(): Tally {
   return { supply: zero(), team: zero(), person: zero(), storagePoint: zero(), unit: zero() }
 }
 
-/** A person as the commit sees it: stored, or created by this import (`fresh`). */
-type Known = StoredPerson & { regionCode: string; name: string; fresh: boolean }
-
 /** Fills `person` in with what `ref` adds; true when anything changed. */
-function mergeInto(person: Known, ref: PersonRef): boolean {
+function mergeInto(person: KnownPerson, ref: PersonRef): boolean {
   if (!personChanges(ref, person)) return false
   person.mobile ??= ref.mobile
   person.post = ref.post ?? person.post
@@ -36,9 +34,9 @@ function mergeInto(person: Known, ref: PersonRef): boolean {
 
 export class ChunkWriter {
   private people = new Map<string, number>()
-  private known: Map<string, Known[]> | null = null
-  private touched = new Set<Known>()
-  private changed = new Set<Known>()
+  private known: PeopleIndex | null = null
+  private touched = new Set<KnownPerson>()
+  private changed = new Set<KnownPerson>()
   private points = new Map<string, number>()
   private units = new Map<string, number>()
   readonly tally = emptyTally()
@@ -56,69 +54,65 @@ export class ChunkWriter {
    * more: a county's ledger names a few hundred, a city's bench file a hundred thousand, and a
    * lookup per row in the database would cost more than the writes.
    */
-  private async directory(): Promise<Map<string, Known[]>> {
+  private async directory(): Promise<PeopleIndex> {
     if (this.known) return this.known
     const rows = await this.trx.selectFrom('person').select(['id', 'regionCode', 'name', 'mobile', 'post', 'landline', 'wechat', 'roles'])
       .where(inScope('regionCode', scopeOf(this.regionCode))).orderBy('id').execute()
-    this.known = new Map()
-    for (const r of rows) this.remember({ ...r, fresh: false })
+    this.known = new PeopleIndex()
+    for (const r of rows) this.known.add({ ...r, fresh: false })
     return this.known
-  }
-
-  private remember(p: Known): void {
-    const key = `${p.regionCode}|${p.name}`
-    const list = this.known!.get(key) ?? []
-    list.push(p)
-    this.known!.set(key, list)
   }
 
   /**
    * Ids of the persons `refs` mean. Each ref is matched against the people as they stand after
-   * the refs before it (a mobile filled in by row 3 is there for row 4), new people get their
-   * ids from the sequence and are inserted in one statement; changes to known people are
-   * written once, by `finish`.
+   * the refs before it (a mobile filled in by row 3 is there for row 4), so new people are
+   * distinct by region, name and mobile and inserted in one statement; changes to known people
+   * are written once, by `finish`.
    */
   async persons(refs: PersonRef[]): Promise<Map<string, number>> {
     const known = await this.directory()
-    const pending: Array<{ key: string; person: Known }> = []
-    const created: Known[] = []
+    const pending: Array<{ key: string; person: KnownPerson }> = []
+    const created: KnownPerson[] = []
     for (const ref of refs) {
       const key = personKey(ref)
       if (this.people.has(key)) continue
-      let person = pickPerson(known.get(`${ref.regionCode}|${ref.name}`) ?? [], ref.mobile)
+      let person = known.find(ref.regionCode, ref.name, ref.mobile)
       if (person === null) {
+        // id 0 until inserted at the end of this call.
         person = { id: 0, regionCode: ref.regionCode, name: ref.name, mobile: ref.mobile, post: ref.post, landline: ref.landline, wechat: ref.wechat, roles: [...ref.roles], fresh: true }
-        this.remember(person)
+        known.add(person)
         created.push(person)
-      } else if (mergeInto(person, ref) && !person.fresh) this.changed.add(person)
+      } else {
+        const hadMobile = person.mobile !== null
+        if (mergeInto(person, ref) && person.id !== 0) this.changed.add(person)
+        if (!hadMobile) known.gotMobile(person)
+      }
       this.touched.add(person)
       this.people.set(key, -1)
       pending.push({ key, person })
     }
-    if (created.length > 0) {
-      const { rows } = await sql<{ id: number }>`
-        select nextval(pg_get_serial_sequence('person', 'id'))::bigint as id from generate_series(1, ${created.length})`.execute(this.trx)
-      created.forEach((p, i) => { p.id = rows[i].id })
-      await this.insertPeople(created)
-    }
+    if (created.length > 0) await this.insertPeople(created)
     for (const { key, person } of pending) this.people.set(key, person.id)
     return this.people
   }
 
-  private async insertPeople(people: Known[]): Promise<void> {
-    await sql`
-      insert into person (id, region_code, name, post, mobile, landline, wechat, roles)
-      select id, region_code, name, post, mobile, landline, wechat, coalesce(string_to_array(nullif(roles, ''), ','), '{}')
-      from unnest(${people.map((p) => p.id)}::bigint[], ${people.map((p) => p.regionCode)}::text[], ${people.map((p) => p.name)}::text[],
+  /** New people in one statement; each is told its id by its identity (unique among them). */
+  private async insertPeople(people: KnownPerson[]): Promise<void> {
+    const { rows } = await sql<{ id: number; regionCode: string; name: string; mobile: string | null }>`
+      insert into person (region_code, name, post, mobile, landline, wechat, roles)
+      select region_code, name, post, mobile, landline, wechat, coalesce(string_to_array(nullif(roles, ''), ','), '{}')
+      from unnest(${people.map((p) => p.regionCode)}::text[], ${people.map((p) => p.name)}::text[],
         ${people.map((p) => p.post)}::text[], ${people.map((p) => p.mobile)}::text[], ${people.map((p) => p.landline)}::text[],
         ${people.map((p) => p.wechat)}::text[], ${people.map((p) => p.roles.join(','))}::text[])
-        as i(id, region_code, name, post, mobile, landline, wechat, roles)`.execute(this.trx)
+        as i(region_code, name, post, mobile, landline, wechat, roles)
+      returning id, region_code, name, mobile`.execute(this.trx)
+    const ids = new Map(rows.map((r) => [personKey(r), r.id]))
+    for (const p of people) p.id = ids.get(personKey(p))!
   }
 
   /**
-   * Writes what the ledger added to people known before the import (a mobile, a post, a role;
-   * blank cells keep what is known, roles are never taken away), and counts people. People
-   * created by this import were inserted with everything already.
+   * Writes what the ledger added to people already in the database (a mobile, a post, a role;
+   * blank cells keep what is known, roles are never taken away), and counts people.
    */
   async finish(): Promise<void> {
     const changed = [...this.changed]
@@ -133,7 +127,8 @@ export class ChunkWriter {
         where p.id = i.id`.execute(this.trx)
     }
     const fresh = [...this.touched].filter((p) => p.fresh).length
-    this.tally.person = { created: fresh, updated: changed.length, unchanged: this.touched.size - fresh - changed.length }
+    const updated = changed.filter((p) => !p.fresh).length
+    this.tally.person = { created: fresh, updated, unchanged: this.touched.size - fresh - updated }
   }
 
   /** Storage points by name within their region: the one of that name, else a new one. */

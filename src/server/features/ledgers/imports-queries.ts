@@ -2,6 +2,7 @@ import { annexByKey } from '../../../domain/ledgers/annexes.js'
 import type { Db } from '../../db/database.js'
 import { codeInScope, inScope, scopeOf, type Scope } from '../../db/scope.js'
 import { notFound, outOfScope } from '../../errors.js'
+import { displayRow } from './import-targets.js'
 import type { CommitSummary, ImportDetail, ImportListQuery, ImportMeta, ImportRow, Problem, RowsQuery } from './schema.js'
 
 /**
@@ -66,7 +67,8 @@ export async function listImports(db: Db, scope: Scope, query: ImportListQuery):
 }
 
 export async function listImportRows(db: Db, scope: Scope, id: number, query: RowsQuery): Promise<{ items: ImportRow[]; total: number }> {
-  await getImport(db, scope, id)
+  const imp = await getImport(db, scope, id)
+  const keys = annexByKey(imp.annex)?.columns.map((c) => c.key) ?? []
   const pageSize = query.pageSize ?? 50
   let base = db.selectFrom('ledgerImportRow').where('importId', '=', id)
   if (query.outcome) base = base.where('outcome', '=', query.outcome)
@@ -75,7 +77,7 @@ export async function listImportRows(db: Db, scope: Scope, id: number, query: Ro
     .orderBy('rowNo').limit(pageSize).offset(((query.page ?? 1) - 1) * pageSize).execute()
   return {
     items: rows.map((r) => ({
-      rowNo: r.rowNo, outcome: r.outcome, data: r.data as Record<string, unknown>, problems: r.problems as Problem[],
+      rowNo: r.rowNo, outcome: r.outcome, data: displayRow(r.data as Record<string, unknown>, keys), problems: r.problems as Problem[],
     })),
     total,
   }

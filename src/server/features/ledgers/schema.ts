@@ -94,7 +94,7 @@ export const ImportPage = Type.Object({ items: Type.Array(ImportDetail), total: 
 export const ImportRow = Type.Object({
   rowNo: Type.Integer(),
   outcome: Type.String(),
-  data: Type.Record(Type.String(), Type.Unknown(), { description: '按列键的取值；target 为解析后的写入目标' }),
+  data: Type.Record(Type.String(), Type.Unknown(), { description: '按列键的取值（空白为 null）；有效行另有 target：将写入的内容' }),
   problems: Type.Array(Problem),
 })
 export type ImportRow = Static<typeof ImportRow>

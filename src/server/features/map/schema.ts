@@ -1,0 +1,107 @@
+import { Type, type Static } from 'typebox'
+import { CRS_KEYS } from '../../../domain/map/crs.js'
+import { DRAWN_LAYERS } from '../../../domain/map/layers.js'
+import { CONDITIONS } from '../../../domain/resources/kinds.js'
+
+const NUMBER = '-?\\d+(\\.\\d+)?'
+const REGION_CODE = Type.String({ pattern: '^\\d{12}$', title: '区划' })
+const CLASS_CODE = Type.String({ pattern: '^[1-9]\\d{6}$', title: '物资分类', description: '含下级分类' })
+
+/** Filters shared by features, counts and export; layers and bbox come as comma lists, as map URLs write them. */
+export const filterProperties = {
+  layers: Type.Optional(Type.String({
+    pattern: '^[a-z_]+(,[a-z_]+)*$', title: '图层', description: `逗号分隔：${DRAWN_LAYERS.join(',')}；不填为全部`,
+  })),
+  regionCode: Type.Optional(REGION_CODE),
+  q: Type.Optional(Type.String({ maxLength: 50, title: '名称关键词' })),
+  condition: Type.Optional(Type.Enum(Object.keys(CONDITIONS), { title: '物资状态', description: '只筛选物资装备和储有该状态物资的储备点' })),
+  classCode: Type.Optional(CLASS_CODE),
+  fresh: Type.Optional(Type.Enum(['stale', 'fresh'], { title: '确认情况', description: 'stale：超过规定天数未确认；fresh：期限内已确认' })),
+  teamSpeciality: Type.Optional(Type.String({ maxLength: 20, title: '队伍专业方向' })),
+}
+
+export const BBOX = Type.String({ pattern: `^${NUMBER}(,${NUMBER}){3}$`, title: '视野范围', description: '西,南,东,北（WGS84 经纬度）' })
+
+export const FeaturesQuery = Type.Object({
+  ...filterProperties,
+  bbox: BBOX,
+  zoom: Type.Integer({ minimum: 0, maximum: 22, title: '缩放级别' }),
+}, { additionalProperties: false })
+export type FeaturesQuery = Static<typeof FeaturesQuery>
+
+export const CountsQuery = Type.Object(filterProperties, { additionalProperties: false })
+export type CountsQuery = Static<typeof CountsQuery>
+
+export const ExportQuery = Type.Object({ ...filterProperties, bbox: Type.Optional(BBOX) }, { additionalProperties: false })
+export type ExportQuery = Static<typeof ExportQuery>
+
+export const Layer = Type.Enum([...DRAWN_LAYERS], { title: '图层' })
+
+export const PointParams = Type.Object({
+  layer: Layer,
+  id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, title: '编号' }),
+})
+
+export const LocationBody = Type.Object({
+  lng: Type.Number({ minimum: -180, maximum: 180, title: '经度' }),
+  lat: Type.Number({ minimum: -90, maximum: 90, title: '纬度' }),
+  crs: Type.Enum([...CRS_KEYS], { title: '坐标系', description: 'WGS84（含 CGCS2000）、GCJ02（高德/腾讯）、BD09（百度）；保存时统一换算为 WGS84' }),
+  version: Type.Integer({ minimum: 1, title: '版本号' }),
+}, { additionalProperties: false })
+export type LocationBody = Static<typeof LocationBody>
+
+export const LocationReply = Type.Object({ lng: Type.Number(), lat: Type.Number(), version: Type.Integer() })
+
+export const RegionsQuery = Type.Object({
+  regionCode: Type.Optional(REGION_CODE),
+  level: Type.Optional(Type.Enum(['city', 'county', 'township', 'village'], { title: '层级', description: '不填为直接下级' })),
+}, { additionalProperties: false })
+export type RegionsQuery = Static<typeof RegionsQuery>
+
+export const RegionMarker = Type.Object({
+  code: Type.String(), name: Type.String(), level: Type.String(), lng: Type.Number(), lat: Type.Number(),
+})
+
+export const MapConfig = Type.Object({
+  basemaps: Type.Array(Type.Object({ key: Type.String(), label: Type.String() })),
+  tiandituKey: Type.Optional(Type.String()),
+  xyzTemplate: Type.Optional(Type.String()),
+  center: Type.Tuple([Type.Number(), Type.Number()]),
+  zoom: Type.Number(),
+})
+export type MapConfig = Static<typeof MapConfig>
+
+export const LayerCount = Type.Object({
+  layer: Type.String(), label: Type.String(), total: Type.Integer(), located: Type.Integer(), unlocated: Type.Integer(),
+})
+export const CountsReply = Type.Object({ layers: Type.Array(LayerCount) })
+
+const Contact = Type.Union([Type.Null(), Type.Object({ name: Type.String(), post: Type.Union([Type.String(), Type.Null()]), mobile: Type.Union([Type.String(), Type.Null()]) })])
+
+export const PointReply = Type.Object({
+  layer: Type.String(),
+  id: Type.Integer(),
+  name: Type.String(),
+  kindLabel: Type.String(),
+  regionCode: Type.String(),
+  regionName: Type.String(),
+  address: Type.Union([Type.String(), Type.Null()]),
+  lng: Type.Union([Type.Number(), Type.Null()]),
+  lat: Type.Union([Type.Number(), Type.Null()]),
+  responsible: Contact,
+  liaison: Contact,
+  confirmedAt: Type.Union([Type.String(), Type.Null()]),
+  stale: Type.Boolean(),
+  version: Type.Integer(),
+  condition: Type.Optional(Type.String()),
+  conditionLabel: Type.Optional(Type.String()),
+  quantity: Type.Optional(Type.Number()),
+  unit: Type.Optional(Type.String()),
+  supplies: Type.Optional(Type.Array(Type.Object({
+    id: Type.Integer(), name: Type.String(), quantity: Type.Number(), unit: Type.String(), conditionLabel: Type.String(),
+  }))),
+  suppliesTotal: Type.Optional(Type.Integer()),
+  detail: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  link: Type.String(),
+})
+export type PointReply = Static<typeof PointReply>

@@ -1,0 +1,83 @@
+import { Type, type Static } from 'typebox'
+import { CRS_KEYS } from '../../../domain/map/crs.js'
+import type { Need } from '../../../domain/map/needs.js'
+
+/**
+ * Nearest sufficient resources (就近调配). `at` and each need are one flat object on the wire
+ * (validated per type in nearest.ts) so that a refusal names one field instead of listing every
+ * branch of a union; their TypeScript types are the unions the web codes against.
+ */
+
+const REGION_CODE = { pattern: '^[0-9]{12}$' }
+// Large enough for any stock in tons or pieces; small enough to stay exact as a JS number.
+const MAX_QUANTITY = 1e12
+
+export type NearestAt = { lng: number; lat: number; crs?: 'WGS84' | 'GCJ02' | 'BD09' } | { regionCode: string }
+
+const At = Type.Unsafe<NearestAt>(Type.Object({
+  lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180, title: '经度' })),
+  lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90, title: '纬度' })),
+  crs: Type.Optional(Type.Enum([...CRS_KEYS], { title: '坐标系', description: 'WGS84（默认）、GCJ02（高德/腾讯）或 BD09（百度）' })),
+  regionCode: Type.Optional(Type.String({ ...REGION_CODE, title: '地点区划', description: '以该区划的位置为地点' })),
+}, { additionalProperties: false, title: '地点', description: '经纬度，或一个区划（取其位置）' }))
+
+const NeedSchema = Type.Unsafe<Need>(Type.Object({
+  type: Type.Enum(['supply', 'team', 'shelter'], { title: '需求类型' }),
+  name: Type.Optional(Type.String({ maxLength: 100, title: '物资名称', description: '名称包含该词的物资都计入' })),
+  classCode: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{6}$', title: '物资分类', description: '含下级分类' })),
+  quantity: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: MAX_QUANTITY, title: '需求数量' })),
+  unit: Type.Optional(Type.String({ maxLength: 10, title: '计量单位' })),
+  condition: Type.Optional(Type.Enum(['good', 'any'], { title: '物资状态', description: 'good（默认）仅完好；any 含待修；报废的从不计入' })),
+  speciality: Type.Optional(Type.String({ maxLength: 50, title: '队伍专长', description: '专长中包含该词，如“防汛”' })),
+  minHeadcount: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, title: '最少人数' })),
+  capacity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000_000, title: '需容纳人数' })),
+}, { additionalProperties: false, title: '需求' }))
+
+export const NearestInput = Type.Object({
+  at: At,
+  needs: Type.Array(NeedSchema, { minItems: 1, maxItems: 20, title: '需求' }),
+  maxDistanceKm: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 2000, title: '最大距离（公里）', description: '默认 200' })),
+  regionCode: Type.Optional(Type.String({ ...REGION_CODE, title: '区划', description: '只在该区划及其下级中查找' })),
+}, { additionalProperties: false })
+export type NearestInput = Static<typeof NearestInput>
+
+const Contact = Type.Union([
+  Type.Object({ name: Type.String(), post: Type.Union([Type.String(), Type.Null()]), mobile: Type.Union([Type.String(), Type.Null()]) }),
+  Type.Null(),
+], { description: '联络人（无则为负责人），手机号脱敏' })
+
+export const Holding = Type.Object({
+  layer: Type.Enum(['supply', 'team', 'shelter']),
+  id: Type.Integer(),
+  name: Type.String(),
+  regionCode: Type.String(),
+  regionName: Type.String(),
+  storagePointName: Type.Optional(Type.String()),
+  distanceKm: Type.Number({ description: '大圆距离，保留两位小数' }),
+  quantity: Type.Optional(Type.Number()),
+  unit: Type.Optional(Type.String()),
+  headcount: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+  capacity: Type.Optional(Type.Integer()),
+  take: Type.Number({ description: '计入该需求的数量（队伍为 1 支）' }),
+  lng: Type.Number(),
+  lat: Type.Number(),
+  contact: Contact,
+})
+export type Holding = Static<typeof Holding>
+
+export const NeedResult = Type.Object({
+  need: Type.Unsafe<Need>({}),
+  description: Type.String(),
+  satisfied: Type.Boolean(),
+  total: Type.Number({ description: '找到的合计（队伍为支数）' }),
+  shortfall: Type.Number({ description: '还差多少，满足时为 0' }),
+  holdings: Type.Array(Holding, { description: '由近及远；按距离相同者按编号' }),
+  omitted: Type.Optional(Type.Integer({ description: '找到但未列出的条数（只列最近的 1000 条；合计仍计入全部）' })),
+})
+export type NeedResult = Static<typeof NeedResult>
+
+export const NearestResult = Type.Object({
+  at: Type.Object({ lng: Type.Number(), lat: Type.Number(), regionName: Type.Optional(Type.String()) }),
+  results: Type.Array(NeedResult),
+})
+export type NearestResult = Static<typeof NearestResult>

@@ -131,6 +131,7 @@ export interface LeadingGroupMemberTable {
 /** Every table. Features add their tables here, one line each. */
 export interface Database extends ResourceTables {
   region: RegionTable
+  mapCell: MapCellTable
   setting: SettingTable
   appUser: AppUserTable
   session: SessionTable
@@ -329,6 +330,19 @@ export interface LedgerImportRowTable {
   data: ColumnType<unknown, string, string>
   problems: ColumnType<unknown, string | undefined, string>
   outcome: string
+}
+
+/** Pre-aggregated one-map grid cells of migration 0006, kept by triggers. */
+export interface MapCellTable {
+  level: number
+  layer: string
+  countyCode: string
+  cx: number
+  cy: number
+  n: number
+  sumLng: number
+  sumLat: number
+  sumId: number
 }
 
 /** Tables of migration 0003, merged into Database below. */

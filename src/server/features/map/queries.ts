@@ -7,6 +7,7 @@ import { invalid } from '../../errors.js'
 import { containsPattern, regionFilter, text } from '../directory/input.js'
 import { freshnessDays, isStale } from '../resources/freshness.js'
 import { classPrefix } from '../supplies/queries.js'
+import { cellsFromPyramid, cellsServe } from './cells.js'
 import { cellDegrees, MAX_FEATURES, mergeCells, UNCLUSTERED_ZOOM, type FamilyCell } from './cluster.js'
 import type { CountsQuery, FeaturesQuery } from './schema.js'
 
@@ -200,8 +201,21 @@ async function cellsOf(db: Db, f: Filters, bbox: Bbox, cell: number): Promise<Fa
   return families
 }
 
+/**
+ * Whether the pre-aggregated cells can answer: they hold exactly the unfiltered map (by layer and
+ * county), so only requests without attribute filters, and jurisdictions of a county or wider
+ * (a township or village user's region is not a whole cell key; their row counts are small anyway).
+ */
+function cellsAnswer(f: Filters, zoom: number): boolean {
+  return f.q === null && !f.condition && !f.classCode && !f.fresh && f.teamSpeciality === null &&
+    f.scope.prefix.length <= 6 && f.within.prefix.length <= 6 && cellsServe(zoom)
+}
+
+/** For tests and benchmarks: `rows` forces grouping the rows even where the cells could answer. */
+export type FeatureOptions = { path?: 'auto' | 'rows' }
+
 /** Viewport features: clusters of a ~60 px grid, single records as themselves; from zoom 16 only records, capped. */
-export async function mapFeatures(db: Db, scope: Scope, query: FeaturesQuery): Promise<FeatureCollection> {
+export async function mapFeatures(db: Db, scope: Scope, query: FeaturesQuery, options: FeatureOptions = {}): Promise<FeatureCollection> {
   const f = await resolve(db, scope, query)
   const bbox = parseBbox(query.bbox)
   if (query.zoom >= UNCLUSTERED_ZOOM) {
@@ -215,9 +229,17 @@ export async function mapFeatures(db: Db, scope: Scope, query: FeaturesQuery): P
   }
   // A real screen holds a few thousand cells; a box far larger than its zoom suggests gets a
   // coarser grid, so no request can make the server group into more cells than that.
+  // The grid stays that of a whole zoom, so the cell path's pyramid nests in it.
   const area = (bbox[2] - bbox[0]) * (bbox[3] - bbox[1])
-  const cell = Math.max(cellDegrees(query.zoom), Math.sqrt(area / (0.8 * MAX_FEATURES)))
-  const cells = mergeCells(await cellsOf(db, f, bbox, cell))
+  let gridZoom = query.zoom
+  while (gridZoom > 0 && cellDegrees(gridZoom) < Math.sqrt(area / (0.8 * MAX_FEATURES))) gridZoom--
+  const useCells = options.path !== 'rows' && cellsAnswer(f, gridZoom)
+  const cells = mergeCells(useCells
+    ? [await cellsFromPyramid(db, {
+      bbox, zoom: gridZoom, prefixes: [f.scope.prefix, f.within.prefix],
+      resourceKinds: f.resourceKinds, supply: f.supply,
+    })]
+    : await cellsOf(db, f, bbox, cellDegrees(gridZoom)))
   const singles = cells.flatMap((c) => (c.single ? [c.single] : []))
   const details = await pointsOf(db, f, null, {
     resource: singles.filter((s) => s.layer !== 'supply').map((s) => s.id),

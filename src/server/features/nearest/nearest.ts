@@ -25,8 +25,10 @@ import type { Holding, NearestInput, NearestResult, NeedResult } from './schema.
  * and nothing unseen can come between them. (Longitudes are not wrapped at ±180°; holdings are
  * in China.) T is maxDistanceKm, since nothing farther counts.
  *
- * The same bound gives a box (|Δφ| ≤ T/R, |Δλ| ≤ T/(R·c)) outside which nothing is within T;
- * the index prunes by it, so a need that cannot be met stops when the box is exhausted.
+ * The same bound gives a box (|Δφ| ≤ T/R, |Δλ| ≤ T/(R·c)) outside which nothing is within T.
+ * It prunes the exact and total queries only: in the KNN query the planner misjudges its
+ * selectivity and abandons the ordered index scan. A need that cannot be met stops once the
+ * bound passes T, or falls back to the exact query after a few batches.
  */
 
 const KM_PER_MILE = 1.609344
@@ -70,7 +72,15 @@ export function unseenBoundKm(g: Geometry, lastPlanarDeg: number): number {
 }
 
 /** One holding as fetched: its amount toward the need and both distances. */
-type Candidate = { id: number; amount: number; planar: number; km: number; holding: Omit<Holding, 'distanceKm' | 'take'> }
+type Candidate = {
+  id: number
+  amount: number
+  planar: number
+  km: number
+  /** False for a line whose storage point or team is inactive: fetched (it counts for the batch) but never taken. */
+  usable: boolean
+  holding: Omit<Holding, 'distanceKm' | 'take'>
+}
 /** 'knn': in planar order from the index; 'exact': only within maxKm, in great-circle order. */
 type Fetch = (limit: number, order: 'knn' | 'exact') => Promise<Candidate[]>
 type Total = () => Promise<{ amount: number; count: number }>
@@ -99,11 +109,11 @@ async function accumulate(g: Geometry, needed: number, fetch: Fetch, total?: Tot
     const rows = await fetch(limit, 'knn')
     const exhausted = rows.length < limit
     const bound = exhausted ? Infinity : unseenBoundKm(g, rows[rows.length - 1].planar)
-    const settled = rows.filter((r) => r.km < bound && r.km <= g.maxKm).sort(byDistance)
+    const settled = rows.filter((r) => r.usable && r.km < bound && r.km <= g.maxKm).sort(byDistance)
     const { taken, sum } = takeUntil(settled, needed)
     if (sum >= needed || exhausted || bound > g.maxKm) return { taken, sum, omitted: 0 }
   }
-  const { taken, sum } = takeUntil((await fetch(MAX_LISTED, 'exact')).sort(byDistance), needed)
+  const { taken, sum } = takeUntil((await fetch(MAX_LISTED, 'exact')).filter((r) => r.usable).sort(byDistance), needed)
   if (!total || sum >= needed) return { taken, sum, omitted: 0 }
   const all = await total()
   return { taken, sum: all.amount, omitted: all.count - taken.length }
@@ -118,9 +128,13 @@ const planarFrom = (column: string, g: Geometry) => sql<number>`${sql.ref(column
 /** Great-circle km: earthdistance answers in statute miles. */
 const kmFrom = (column: string, g: Geometry) => sql<number>`(${sql.ref(column)} <@> ${here(g)}) * ${KM_PER_MILE}::float8`
 const withinKm = (column: string, g: Geometry) => sql<SqlBool>`(${sql.ref(column)} <@> ${here(g)}) * ${KM_PER_MILE}::float8 <= ${g.maxKm}::float8`
-/** A line held at a storage point or by a team counts only while that record is active. */
+/**
+ * A line held at a storage point or by a team counts only while that record is active. The KNN
+ * query leaves this out (the planner cannot estimate it and would abandon the ordered index
+ * scan); fetched rows carry their holders' status instead, and the totals query filters here.
+ */
 const holderActive = (column: string) =>
-  sql<SqlBool>`(${sql.ref(column)} is null or exists (select 1 from resource h where h.id = ${sql.ref(column)} and h.status = 'active'))`
+  sql<SqlBool>`coalesce((select h.status from resource h where h.id = ${sql.ref(column)}), 'active') = 'active'`
 
 type Scopes = { scope: Scope; within: Scope }
 
@@ -128,21 +142,21 @@ type Scopes = { scope: Scope; within: Scope }
 function ordered<DB, TB extends keyof DB, O>(q: SelectQueryBuilder<DB, TB, O>, alias: 's' | 'x', g: Geometry, order: 'knn' | 'exact') {
   const location = `${alias}.location`
   if (order === 'knn') return q.orderBy(planarFrom(location, g))
-  return q.where(withinKm(location, g)).orderBy(kmFrom(location, g)).orderBy(sql.ref(`${alias}.id`))
+  return q.where(inBox(location, g)).where(withinKm(location, g)).orderBy(kmFrom(location, g)).orderBy(sql.ref(`${alias}.id`))
 }
 
 function contactOf(name: string | null, post: string | null, mobile: string | null) {
   return name === null ? null : { name, post, mobile: maskPhone(mobile) }
 }
 
-function supplyFilters(s: Scopes, g: Geometry, need: SupplyNeed) {
+/** Lines that could count toward the need: simple column tests only, so the KNN index scan stays the plan. */
+function supplyFilters(s: Scopes, need: SupplyNeed) {
   return (db: Db) => {
     let q = db.selectFrom('supply as s')
-      .where(inBox('s.location', g))
+      .where(sql<SqlBool>`s.location is not null`)
       .where(inScope('s.regionCode', s.scope)).where(inScope('s.regionCode', s.within))
       .where('s.quantity', '>', 0)
       .where('s.condition', 'in', need.condition === 'any' ? ['good', 'repair'] : ['good'])
-      .where(holderActive('s.storagePointId')).where(holderActive('s.teamId'))
     if (need.name) q = q.where('s.name', 'ilike', containsPattern(need.name))
     if (need.classCode) q = q.where('s.classCode', 'like', `${classPrefix(need.classCode)}%`)
     if (need.unit) q = q.where('s.unit', '=', need.unit)
@@ -151,7 +165,7 @@ function supplyFilters(s: Scopes, g: Geometry, need: SupplyNeed) {
 }
 
 function supplyFetch(db: Db, s: Scopes, g: Geometry, need: SupplyNeed): Fetch {
-  const filtered = supplyFilters(s, g, need)
+  const filtered = supplyFilters(s, need)
   return async (limit, order) => {
     const rows = await db
       // Materialised so the KNN scan with its LIMIT runs first and the joins touch only its rows.
@@ -161,16 +175,17 @@ function supplyFetch(db: Db, s: Scopes, g: Geometry, need: SupplyNeed): Fetch {
       .innerJoin('supply as s', 's.id', 'c.id')
       .innerJoin('region as r', 'r.code', 's.regionCode')
       .leftJoin('resource as sp', 'sp.id', 's.storagePointId')
+      .leftJoin('resource as tm', 'tm.id', 's.teamId')
       .leftJoin('person as p', (j) => j
         .on(sql<SqlBool>`p.id = coalesce(s.liaison_person_id, s.responsible_person_id, sp.liaison_person_id, sp.responsible_person_id)`)
         .on(inScope('p.regionCode', s.scope)))
       .select([
         'c.id', 'c.planar', kmFrom('s.location', g).as('km'), 's.name', 's.regionCode', 'r.fullName as regionName',
-        'sp.name as storagePointName', 's.quantity', 's.unit', 's.lng', 's.lat', 'p.name as pName', 'p.post as pPost', 'p.mobile as pMobile',
+        'sp.name as storagePointName', 'sp.status as spStatus', 'tm.status as tmStatus', 's.quantity', 's.unit', 's.lng', 's.lat', 'p.name as pName', 'p.post as pPost', 'p.mobile as pMobile',
       ])
       .execute()
     return rows.map((r) => ({
-      id: r.id, amount: r.quantity, planar: r.planar, km: r.km,
+      id: r.id, amount: r.quantity, planar: r.planar, km: r.km, usable: (r.spStatus ?? 'active') === 'active' && (r.tmStatus ?? 'active') === 'active',
       holding: {
         layer: 'supply' as const, id: r.id, name: r.name, regionCode: r.regionCode, regionName: r.regionName,
         ...(r.storagePointName !== null ? { storagePointName: r.storagePointName } : {}),
@@ -182,7 +197,8 @@ function supplyFetch(db: Db, s: Scopes, g: Geometry, need: SupplyNeed): Fetch {
 
 function supplyTotal(db: Db, s: Scopes, g: Geometry, need: SupplyNeed): Total {
   return async () => {
-    const row = await supplyFilters(s, g, need)(db).where(withinKm('s.location', g))
+    const row = await supplyFilters(s, need)(db).where(inBox('s.location', g)).where(withinKm('s.location', g))
+      .where(holderActive('s.storagePointId')).where(holderActive('s.teamId'))
       .select((eb) => [eb.fn.coalesce(eb.fn.sum<number>('s.quantity'), eb.lit(0)).as('amount'), eb.fn.countAll<number>().as('count')])
       .executeTakeFirstOrThrow()
     return { amount: Number(row.amount), count: Number(row.count) }
@@ -190,13 +206,13 @@ function supplyTotal(db: Db, s: Scopes, g: Geometry, need: SupplyNeed): Total {
 }
 
 /**
- * Active resources of one kind with a position, in scope and in the box. Detail conditions are
- * `exists` subqueries so that every layer shares one query shape.
+ * Active resources of one kind with a position, in scope. Detail conditions are `exists`
+ * subqueries so that every layer shares one query shape.
  */
-function resourcesNear(db: Db, s: Scopes, g: Geometry, kind: 'team' | 'shelter') {
+function resourcesNear(db: Db, s: Scopes, kind: 'team' | 'shelter') {
   return db.selectFrom('resource as x')
     .where('x.kind', '=', kind).where('x.status', '=', 'active')
-    .where(inBox('x.location', g))
+    .where(sql<SqlBool>`x.location is not null`)
     .where(inScope('x.regionCode', s.scope)).where(inScope('x.regionCode', s.within))
 }
 type ResourceKnn = ReturnType<typeof resourcesNear>
@@ -220,8 +236,8 @@ function resourceDetails(db: Db, s: Scopes, g: Geometry, knn: ResourceKnn, limit
 }
 
 /** Teams with at least minHeadcount people whose specialities include the word (防汛 finds 防汛抗旱). */
-function teamKnn(db: Db, s: Scopes, g: Geometry, need: TeamNeed): ResourceKnn {
-  return resourcesNear(db, s, g, 'team').where((eb) => {
+function teamKnn(db: Db, s: Scopes, need: TeamNeed): ResourceKnn {
+  return resourcesNear(db, s, 'team').where((eb) => {
     let t = eb.selectFrom('team as t').select('t.resourceId').whereRef('t.resourceId', '=', 'x.id')
     if (need.minHeadcount) t = t.where('t.headcount', '>=', need.minHeadcount)
     if (need.speciality) {
@@ -232,12 +248,12 @@ function teamKnn(db: Db, s: Scopes, g: Geometry, need: TeamNeed): ResourceKnn {
 }
 
 function teamFetch(db: Db, s: Scopes, g: Geometry, need: TeamNeed): Fetch {
-  const knn = teamKnn(db, s, g, need)
+  const knn = teamKnn(db, s, need)
   return async (limit, order) => {
     const rows = await resourceDetails(db, s, g, knn, limit, order)
       .innerJoin('team as t', 't.resourceId', 'c.id').select('t.headcount').execute()
     return rows.map((r) => ({
-      id: r.id, amount: 1, planar: r.planar, km: r.km,
+      id: r.id, amount: 1, planar: r.planar, km: r.km, usable: true,
       holding: {
         layer: 'team' as const, id: r.id, name: r.name, regionCode: r.regionCode, regionName: r.regionName,
         headcount: r.headcount, lng: r.lng ?? g.lng, lat: r.lat ?? g.lat, contact: contactOf(r.pName, r.pPost, r.pMobile),
@@ -246,18 +262,18 @@ function teamFetch(db: Db, s: Scopes, g: Geometry, need: TeamNeed): Fetch {
   }
 }
 
-function shelterKnn(db: Db, s: Scopes, g: Geometry): ResourceKnn {
-  return resourcesNear(db, s, g, 'shelter')
+function shelterKnn(db: Db, s: Scopes): ResourceKnn {
+  return resourcesNear(db, s, 'shelter')
     .where((eb) => eb.exists(eb.selectFrom('shelter as h').select('h.resourceId').whereRef('h.resourceId', '=', 'x.id').where('h.capacity', '>', 0)))
 }
 
 function shelterFetch(db: Db, s: Scopes, g: Geometry): Fetch {
-  const knn = shelterKnn(db, s, g)
+  const knn = shelterKnn(db, s)
   return async (limit, order) => {
     const rows = await resourceDetails(db, s, g, knn, limit, order)
       .innerJoin('shelter as h', 'h.resourceId', 'c.id').select('h.capacity').execute()
     return rows.map((r) => ({
-      id: r.id, amount: r.capacity, planar: r.planar, km: r.km,
+      id: r.id, amount: r.capacity, planar: r.planar, km: r.km, usable: true,
       holding: {
         layer: 'shelter' as const, id: r.id, name: r.name, regionCode: r.regionCode, regionName: r.regionName,
         capacity: r.capacity, lng: r.lng ?? g.lng, lat: r.lat ?? g.lat, contact: contactOf(r.pName, r.pPost, r.pMobile),
@@ -268,7 +284,7 @@ function shelterFetch(db: Db, s: Scopes, g: Geometry): Fetch {
 
 function shelterTotal(db: Db, s: Scopes, g: Geometry): Total {
   return async () => {
-    const row = await shelterKnn(db, s, g).innerJoin('shelter as h', 'h.resourceId', 'x.id').where(withinKm('x.location', g))
+    const row = await shelterKnn(db, s).innerJoin('shelter as h', 'h.resourceId', 'x.id').where(inBox('x.location', g)).where(withinKm('x.location', g))
       .select((eb) => [eb.fn.coalesce(eb.fn.sum<number>('h.capacity'), eb.lit(0)).as('amount'), eb.fn.countAll<number>().as('count')])
       .executeTakeFirstOrThrow()
     return { amount: Number(row.amount), count: Number(row.count) }

@@ -3,6 +3,7 @@ import { jurisdictionPrefix } from '../../../domain/regions/code.js'
 import type { GroupPosition, ResponsibilityRole, UnitKind } from '../../../domain/people/units.js'
 import type { Db } from '../../db/database.js'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/record.js'
+import { seededRandom, seedOf } from '../../../domain/seeded-random.js'
 
 /**
  * Demo organisations and people for a fresh deployment: every unit and group is marked
@@ -38,24 +39,6 @@ const SURNAMES = [
 const GIVEN_FIRST = '建国志明晓海春秋文伟立新卫东红丽美玉秀永德国华振兴家宏伟雪梅亚丽小燕'
 const GIVEN_SECOND = '华明强军平东峰森芳英红敏娟霞静杰涛斌勇刚辉亮波宁伟燕琴萍兰珍'
 
-/** mulberry32: a small generator whose sequence depends only on the seed. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-function seedOf(text: string): number {
-  let h = 0x811c9dc5 // FNV-1a
-  for (const ch of text) h = Math.imul(h ^ ch.codePointAt(0)!, 0x01000193)
-  return h >>> 0
-}
-
 /** 区 → 区长, 县 → 县长, 市 → 市长: the head of government takes the last character of the name. */
 function headTitle(region: DemoRegion): string {
   return `${region.name.slice(-1)}长`
@@ -63,7 +46,7 @@ function headTitle(region: DemoRegion): string {
 
 /** What a fresh deployment under `rootCode` gets, computed from the regions alone. */
 export function planDemoDirectory(regions: readonly DemoRegion[], rootCode: string): DemoPlan {
-  const random = generator(seedOf(rootCode))
+  const random = seededRandom(seedOf(rootCode))
   const pick = (chars: string | readonly string[]) => chars[Math.floor(random() * chars.length)]
   const personName = () => pick(SURNAMES) + (random() < 0.25 ? pick(GIVEN_SECOND) : pick(GIVEN_FIRST) + pick(GIVEN_SECOND))
   const area = AREA_CODES[rootCode.slice(0, 4)]

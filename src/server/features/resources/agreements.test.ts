@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signIn, type Session } from '../../testing/test-app.js'
-import { chinaToday } from './kind.js'
 import { addResource, NANXUN, NANXUN_TOWN, teamDetail, world, WUXING, ZHILI, type World } from './test-fixtures.js'
+import { chinaToday } from '../../../domain/calendar.js'
 
 let w: World
 let supplier: { id: number }

@@ -5,7 +5,7 @@ import { notFound, stale } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/record.js'
 import { badField, checkRegion, paging, regionFilter, requiredText, text } from '../directory/input.js'
 import type { Agreement, AgreementInput, AgreementListQuery, AgreementUpdate } from './agreements-schema.js'
-import { chinaToday } from './kind.js'
+import { chinaToday } from '../../../domain/calendar.js'
 
 /** An agreement this close to its end date is flagged, so it is renewed in time. */
 export const AGREEMENT_ENDING_DAYS = 30

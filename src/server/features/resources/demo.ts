@@ -1,6 +1,8 @@
 import { jurisdictionPrefix } from '../../../domain/regions/code.js'
 import type { Db } from '../../db/database.js'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/record.js'
+import { seededRandom, seedOf } from '../../../domain/seeded-random.js'
+import { addDays } from '../../../domain/calendar.js'
 
 /**
  * Demo resources for a fresh deployment, on top of the demo directory: teams, storage points,
@@ -47,28 +49,6 @@ export type DemoResourcePlan = {
   suppliers: Array<{ base: Base; detail: SupplierRow; agreements: AgreementRow[] }>
 }
 
-/** mulberry32: a small generator whose sequence depends only on the seed. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-function seedOf(text: string): number {
-  let h = 0x811c9dc5 // FNV-1a
-  for (const ch of text) h = Math.imul(h ^ ch.codePointAt(0)!, 0x01000193)
-  return h >>> 0
-}
-
-function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10)
-}
-
 const COUNTY_TEAMS = [
   { speciality: '防汛抗旱', equipment: '冲锋舟 4 艘、橡皮艇 6 艘、大流量排水泵 8 台、救生衣 200 件' },
   { speciality: '森林灭火', equipment: '风力灭火机 30 台、高压细水雾灭火机 10 台、油锯 12 台、对讲机 40 部' },
@@ -94,7 +74,7 @@ const GIVEN = [...'建国志明晓海春秋文伟立新卫东红丽美玉秀永�
 export function planDemoResources(
   regions: readonly DemoRegion[], contacts: ReadonlyMap<string, DemoContacts>, rootCode: string, today: string,
 ): DemoResourcePlan {
-  const random = generator(seedOf(`${rootCode}:resources`))
+  const random = seededRandom(seedOf(`${rootCode}:resources`))
   const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1))
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]
   const chance = (p: number) => random() < p

@@ -42,11 +42,6 @@ export interface KindModule<In, Values, Out> {
   contactWarnings: { missing: string; noPhone: string }
 }
 
-/** The date today in China (UTC+8, no daylight saving), as YYYY-MM-DD. */
-export function chinaToday(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10)
-}
-
 /** Trimmed, non-blank, each once, in the order given. */
 export function textList(values: readonly string[] | undefined): string[] {
   return [...new Set((values ?? []).map((v) => v.trim()).filter((v) => v !== ''))]

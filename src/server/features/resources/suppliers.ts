@@ -3,8 +3,9 @@ import { checkCreditCode } from '../../../domain/people/units.js'
 import { inScope } from '../../db/scope.js'
 import { badField, text } from '../directory/input.js'
 import { agreementInForce, agreementEndingWithin, AGREEMENT_ENDING_DAYS } from './agreements.js'
-import { chinaToday, type KindModule } from './kind.js'
+import { type KindModule } from './kind.js'
 import { DEFAULT_TITLES, nullable, optionalText } from './schema.js'
+import { chinaToday } from '../../../domain/calendar.js'
 
 /** 保供单位 (supply-guarantee enterprises); their signed agreements are in agreements.ts. */
 

@@ -3,8 +3,9 @@ import { Type, type Static } from 'typebox'
 import { headcountShortfall, label, MIN_TEAM_HEADCOUNT, TEAM_LEVELS, TEAM_TYPES, type TeamLevel } from '../../../domain/resources/kinds.js'
 import { inScope } from '../../db/scope.js'
 import { text } from '../directory/input.js'
-import { chinaToday, textList, type KindModule } from './kind.js'
+import { textList, type KindModule } from './kind.js'
 import { DEFAULT_TITLES, nullable, optionalDate, optionalId, optionalText } from './schema.js'
+import { chinaToday } from '../../../domain/calendar.js'
 
 /** 应急救援队伍 (附件2): level, type, specialities, headcount, leader, insurance. */
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signIn, testApp, type Session } from '../../testing/test-app.js'
-import { chinaToday } from './attention.js'
 import { addAgreement, addDays, addRiskPoint, addSupplier, addSupply, addTeam, daysAgo } from './test-factories.js'
+import { chinaToday } from '../../../domain/calendar.js'
 
 const WUXING = '330502000000'
 const YUEHE = '330502001000'

@@ -5,13 +5,9 @@ import { inScope, scopeOf, type Scope } from '../../db/scope.js'
 import { freshnessDays, isStale } from './freshness.js'
 import type { AttentionQuery, AttentionReply } from './schema.js'
 import { rollupRegion } from './tree.js'
+import { chinaToday } from '../../../domain/calendar.js'
 
 const LIST_LIMIT = 20
-
-/** Today's date where the offices are; the database's own clock may run in UTC. */
-export function chinaToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
-}
 
 /** Lines still worth guarding: something in stock and not written off. */
 const live = sql<SqlBool>`${sql.ref('s.quantity')} > 0 and ${sql.ref('s.condition')} <> 'scrapped'`

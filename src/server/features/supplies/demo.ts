@@ -3,7 +3,8 @@ import { jurisdictionPrefix } from '../../../domain/regions/code.js'
 import { classifySupplyName, OTHER_SUPPLY_CLASS, type SupplyClassSeed } from '../../../domain/resources/supply-classes.js'
 import type { Db } from '../../db/database.js'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/record.js'
-import { todayCst } from './queries.js'
+import { seededRandom, seedOf } from '../../../domain/seeded-random.js'
+import { addDays, chinaToday } from '../../../domain/calendar.js'
 
 /**
  * Demo supply and equipment lines for a fresh deployment: the items townships and villages keep
@@ -43,30 +44,6 @@ const TOWNSHIP_ITEMS: Item[] = [
 const VILLAGE_ITEMS = ['救生衣', '救生圈', '编织袋', '铁锹', '雨衣', '应急灯', '抽水泵', '棉被']
   .map((n) => TOWNSHIP_ITEMS.find((i) => i.name === n)!)
 
-/** mulberry32, seeded from the root: the same deployment gets the same lines. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-function seedOf(text: string): number {
-  let h = 0x811c9dc5 // FNV-1a
-  for (const ch of text) h = Math.imul(h ^ ch.codePointAt(0)!, 0x01000193)
-  return h >>> 0
-}
-
-function addDays(day: string, days: number): string {
-  const d = new Date(`${day}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + days)
-  return d.toISOString().slice(0, 10)
-}
-
 export type DemoPlace = {
   regionCode: string; level: string; storagePointId: number | null
   lng: number | null; lat: number | null; responsiblePersonId: number | null; liaisonPersonId: number | null
@@ -83,7 +60,7 @@ export type PlannedLine = {
 export function planDemoSupplies(
   places: readonly DemoPlace[], classes: readonly SupplyClassSeed[], rootCode: string, today: string,
 ): PlannedLine[] {
-  const random = generator(seedOf(`supplies:${rootCode}`))
+  const random = seededRandom(seedOf(`supplies:${rootCode}`))
   const between = (min: number, max: number) => min + Math.floor(random() * (max - min + 1))
   const lines: PlannedLine[] = []
   for (const place of places) {
@@ -145,7 +122,7 @@ export async function seedDemoSupplies(db: Db, rootCode: string): Promise<{ line
       : (await trx.selectFrom('region').select(['code', 'level']).where('code', 'like', `${prefix}%`).where('level', '=', 'township').orderBy('code').execute())
           .map((r) => ({ regionCode: r.code, level: r.level, storagePointId: null, lng: null, lat: null, responsiblePersonId: null, liaisonPersonId: null }))
     const classes = await trx.selectFrom('supplyClass').select(['code', 'name', 'keywords']).execute()
-    const lines = planDemoSupplies(places, classes, rootCode, todayCst())
+    const lines = planDemoSupplies(places, classes, rootCode, chinaToday())
 
     for (let i = 0; i < lines.length; i += BATCH) {
       const rows = lines.slice(i, i + BATCH)

@@ -11,17 +11,13 @@ import { badField, checkRegion, containsPattern, paging, regionFilter, requiredT
 import { freshnessDays, isStale } from '../resources/freshness.js'
 import { bookMovement } from './movements.js'
 import type { Movement, MovementListQuery, Supply, SupplyDetail, SupplyInput, SupplyListQuery, SupplyUpdate } from './schema.js'
-
-/** Today in China Standard Time (no daylight saving), the day expiry and maintenance are counted from. */
-export function todayCst(now = Date.now()): string {
-  return new Date(now + 8 * 3_600_000).toISOString().slice(0, 10)
-}
+import { chinaToday } from '../../../domain/calendar.js'
 
 /** What "now" means for the derived flags of one request. */
 type Clock = { today: string; freshDays: number }
 
 async function clockOf(db: Db): Promise<Clock> {
-  return { today: todayCst(), freshDays: await freshnessDays(db) }
+  return { today: chinaToday(), freshDays: await freshnessDays(db) }
 }
 
 const expiredSql = (today: string) => sql<boolean>`coalesce(s.expires_on < ${today}::date, false)`

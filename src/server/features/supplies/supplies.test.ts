@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signIn, testApp, type Session } from '../../testing/test-app.js'
-import { todayCst } from './queries.js'
 import { addStoragePoint, addSupply, addTeam } from './test-fixtures.js'
+import { chinaToday } from '../../../domain/calendar.js'
 
 let app: FastifyInstance
 let wuxing: Session
@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(async () => { await app.close() })
 
 const day = (offset: number) => {
-  const d = new Date(`${todayCst()}T00:00:00Z`)
+  const d = new Date(`${chinaToday()}T00:00:00Z`)
   d.setUTCDate(d.getUTCDate() + offset)
   return d.toISOString().slice(0, 10)
 }

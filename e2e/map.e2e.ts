@@ -25,10 +25,44 @@ async function drawnRecords(page: Page): Promise<number> {
   return Number(await counter.getAttribute('data-records'))
 }
 
+type StoragePointList = { items: Array<{ name: string; lng: number | null; lat: number | null }> }
+
+/**
+ * 新增点位 → 储备点, a click on the map, a name in the drawer, save: the record exists with the
+ * clicked position and the map asks for its features again.
+ */
+async function placeStoragePoint(page: Page, ctx: JourneyContext) {
+  const name = `地图新增储备点${Date.now() % 100000}`
+  await page.getByTestId('map-place-open').click()
+  await page.getByTestId('map-place-storage_point').click()
+  await page.getByTestId('map-placing').waitFor()
+  // Right of the layer panel, left of the nearest panel: open map.
+  const box = await page.getByTestId('map-canvas').boundingBox()
+  check(box, '找不到地图画布')
+  await page.mouse.click(box.x + box.width * 0.55, box.y + box.height * 0.6)
+  await page.getByTestId('map-place-marker').waitFor()
+  await page.getByTestId('resource-name').fill(name)
+  const [saved, reloaded] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/resources/storage_point') && r.request().method() === 'POST'),
+    page.waitForResponse(isFeatures),
+    page.getByTestId('resource-save').click(),
+  ])
+  check(saved.status() === 200 || saved.status() === 201, `保存新储备点失败：HTTP ${saved.status()} ${await saved.text()}`)
+  check(reloaded.status() === 200, `保存后重新读取地图要素失败：HTTP ${reloaded.status()}`)
+  const res = await page.request.get(`${ctx.baseUrl}/api/resources/storage_point?q=${encodeURIComponent(name)}`)
+  check(res.status() === 200, `查询新储备点失败：HTTP ${res.status()}`)
+  const found = ((await res.json()) as StoragePointList).items.find((i) => i.name === name)
+  check(found, `列表中没有新增的储备点“${name}”`)
+  // The demo county lies in 湖州市; the click was in the middle of its view.
+  check(found.lng != null && found.lng > 119 && found.lng < 121 && found.lat != null && found.lat > 30 && found.lat < 31.5,
+    `新储备点的位置应为点击处（湖州市内），实为 ${found.lng}, ${found.lat}`)
+  await page.getByTestId('map-place-marker').waitFor({ state: 'detached' })
+}
+
 /**
  * A county user opens 应急一张图: the map renders with no network basemap, resources of the county
- * are drawn, a layer switched off leaves the map, and the nearest 救生衣 ≥ 200 to a village of the
- * county are found, listed and drawn.
+ * are drawn, a layer switched off leaves the map, the nearest 救生衣 ≥ 200 to a village of the
+ * county are found, listed and drawn, and a new storage point is placed by clicking the map.
  */
 export default async function mapJourney(ctx: JourneyContext) {
   const { page } = await newPage(ctx)
@@ -83,6 +117,8 @@ export default async function mapJourney(ctx: JourneyContext) {
   // Let the map fit the results before the picture.
   await page.waitForTimeout(800)
   await page.screenshot({ path: path.join(ctx.artifactsDir, 'map-nearest.png') })
+
+  await placeStoragePoint(page, ctx)
 
   check(pageErrors.length === 0, `页面脚本出错：${pageErrors.join('；')}`)
 }

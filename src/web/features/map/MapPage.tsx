@@ -8,6 +8,7 @@ import { createPortal } from 'react-dom'
 import { toast } from '../../lib/feedback.js'
 import { useAsync } from '../../lib/use-async.js'
 import { useRegionFilter } from '../../shell/region-filter.js'
+import { useCan } from '../../shell/session.js'
 import {
   fetchLayerCounts, fetchMapConfig, fetchMapFeatures, fetchMapRegions, moveLocation,
   type BasemapKey, type ClusterProps, type MapConfig, type MapFeatureCollection, type MapFilters, type MapLayer, type NearestReply, type PointDetail,
@@ -16,6 +17,8 @@ import { LayerPanel, type LayerFilters } from './LayerPanel.js'
 import { annexExportUrl, bboxParam, clusterSummary, geojsonExportUrl, LEGEND, representedCount } from './map-helpers.js'
 import { basemapStyle } from './map-style.js'
 import { NearestPanel } from './NearestPanel.js'
+import { PlaceDrawer, PlaceNewButton, type Placed } from './PlaceNew.js'
+import { placedAt, placeLabel, type PlaceKind } from './placing.js'
 import { addOverlay, CLUSTER_LAYER, POINT_LAYER, setFeatures, setNearest } from './overlay.js'
 import { PointPopup } from './PointPopup.js'
 import './map.css'
@@ -40,6 +43,7 @@ function htmlMarker(className: string, text: string): HTMLElement {
 function MapView({ config }: { config: MapConfig }) {
   const { modal } = App.useApp()
   const { region } = useRegionFilter()
+  const can = useCan()
   const containerRef = useRef<HTMLDivElement>(null)
   const mapRef = useRef<maplibregl.Map | null>(null)
   const [ready, setReady] = useState(false)
@@ -58,6 +62,10 @@ function MapView({ config }: { config: MapConfig }) {
   const [picking, setPicking] = useState(false)
   const [mapPoint, setMapPoint] = useState<[number, number] | null>(null)
   const [nearest, setNearestReply] = useState<NearestReply | null>(null)
+  /** A new record of this kind waits for the map click that places it. */
+  const [placing, setPlacing] = useState<PlaceKind | null>(null)
+  /** The placed new record whose create drawer is open. */
+  const [placed, setPlaced] = useState<Placed | null>(null)
 
   // Map event handlers are bound once; they read the latest state through refs.
   const dataRef = useRef(data)
@@ -66,6 +74,8 @@ function MapView({ config }: { config: MapConfig }) {
   nearestRef.current = nearest
   const pickingRef = useRef(picking)
   pickingRef.current = picking
+  const placingRef = useRef(placing)
+  placingRef.current = placing
   const queryRef = useRef(query)
   queryRef.current = query
 
@@ -119,6 +129,12 @@ function MapView({ config }: { config: MapConfig }) {
     map.on('load', () => setReady(true))
     map.on('moveend', scheduleLoad)
     map.on('click', (e) => {
+      const kind = placingRef.current
+      if (kind) {
+        setPlaced({ kind, ...placedAt(e.lngLat.lng, e.lngLat.lat) })
+        setPlacing(null)
+        return
+      }
       if (pickingRef.current) {
         setMapPoint([e.lngLat.lng, e.lngLat.lat])
         setPicking(false)
@@ -155,8 +171,39 @@ function MapView({ config }: { config: MapConfig }) {
   }, [query, ready, load])
 
   useEffect(() => {
-    if (ready) mapRef.current!.getCanvas().style.cursor = picking ? 'crosshair' : ''
-  }, [picking, ready])
+    if (ready) mapRef.current!.getCanvas().style.cursor = picking || placing ? 'crosshair' : ''
+  }, [picking, placing, ready])
+
+  // ---- placing a new record: choose the kind, click the place, fill in the drawer ----
+  useEffect(() => {
+    if (!placing) return
+    const cancel = (e: KeyboardEvent) => { if (e.key === 'Escape') setPlacing(null) }
+    window.addEventListener('keydown', cancel)
+    return () => window.removeEventListener('keydown', cancel)
+  }, [placing])
+  const startPlacing = (kind: PlaceKind) => {
+    setSelected(null)
+    setMoving(null)
+    setPicking(false)
+    setPlaced(null)
+    setPlacing(kind)
+  }
+  // The clicked place shows while the drawer is open; it goes when the record is saved or dropped.
+  useEffect(() => {
+    const map = mapRef.current
+    if (!ready || !map || !placed) return
+    const m = new maplibregl.Marker({ color: '#389e0d' }).setLngLat([placed.lng, placed.lat]).addTo(map)
+    m.getElement().dataset.testid = 'map-place-marker'
+    return () => { m.remove() }
+  }, [placed, ready])
+  const placedSaved = () => {
+    const kind = placed?.kind
+    setPlaced(null)
+    // The new point must be seen: its layer comes on (which reloads), and the legend recounts.
+    if (kind && !layers.includes(kind)) setLayers(LEGEND.map((l) => l.key).filter((k) => k === kind || layers.includes(k)))
+    else load()
+    counts.reload()
+  }
 
   // ---- drawing: features, cluster counts, nearest results ----
   useEffect(() => {
@@ -277,7 +324,7 @@ function MapView({ config }: { config: MapConfig }) {
 
   const features = data?.features ?? []
   return (
-    <div className="sw-map-page">
+    <div className={placing ? 'sw-map-page sw-map-placing' : 'sw-map-page'}>
       <div ref={containerRef} className="sw-map-canvas" data-testid="map-canvas" data-ready={ready ? 'true' : 'false'} />
       {!ready && <Spin className="sw-map-spin" />}
       <LayerPanel
@@ -293,20 +340,31 @@ function MapView({ config }: { config: MapConfig }) {
         geojsonUrl={geojsonExportUrl(query, bbox)}
         annexUrl={annexExportUrl(region.code)}
       />
-      {nearestOpen ? (
+      {nearestOpen && (
         <NearestPanel
           picking={picking}
-          onPicking={setPicking}
+          onPicking={(on) => { setPicking(on); if (on) setPlacing(null) }}
           mapPoint={mapPoint}
           onReply={setNearestReply}
           onFocus={focus}
           onClose={() => { setNearestOpen(false); setPicking(false); setMapPoint(null) }}
         />
-      ) : (
-        <Button className="sw-map-nearest-open" icon={<EnvironmentOutlined />} onClick={() => setNearestOpen(true)} data-testid="nearest-open">
-          附近资源
-        </Button>
       )}
+      <div className={nearestOpen ? 'sw-map-actions sw-map-actions-beside' : 'sw-map-actions'}>
+        {can('resources.write') && <PlaceNewButton onChoose={startPlacing} />}
+        {!nearestOpen && (
+          <Button icon={<EnvironmentOutlined />} onClick={() => setNearestOpen(true)} data-testid="nearest-open">
+            附近资源
+          </Button>
+        )}
+      </div>
+      {placing && (
+        <div className="sw-map-banner" data-testid="map-placing">
+          点击地图选择新{placeLabel(placing)}的位置（Esc 取消）
+          <Button size="small" type="link" onClick={() => setPlacing(null)}>取消</Button>
+        </div>
+      )}
+      <PlaceDrawer placed={placed} regionCode={region.code} onClose={() => setPlaced(null)} onSaved={placedSaved} />
       {moving && (
         <div className="sw-map-banner" data-testid="map-moving">
           拖动红色标记到“{moving.name}”的新位置

@@ -19,11 +19,13 @@ type Props<K extends ResourceKind> = {
   /** The record being edited; null to add one. */
   record: Resource<K> | null
   defaultRegionCode: string
+  /** Where a new record starts, such as a place clicked on the map. */
+  initial?: { lng: number; lat: number }
   onClose: () => void
   onSaved: () => void
 }
 
-export function ResourceDrawer<K extends ResourceKind>({ kind, open, record, defaultRegionCode, onClose, onSaved }: Props<K>) {
+export function ResourceDrawer<K extends ResourceKind>({ kind, open, record, defaultRegionCode, initial, onClose, onSaved }: Props<K>) {
   const config: KindConfig<K> = KIND_CONFIGS[kind]
   const [form] = Form.useForm<ResourceInput<K>>()
   const [busy, setBusy] = useState(false)
@@ -31,6 +33,9 @@ export function ResourceDrawer<K extends ResourceKind>({ kind, open, record, def
   const [staleNotice, setStaleNotice] = useState(false)
   const regionCode = Form.useWatch('regionCode', form)
   const Fields = config.Fields
+  // Plain numbers as effect dependencies: a parent's fresh `initial` object must not reset the form.
+  const initialLng = initial?.lng
+  const initialLat = initial?.lat
 
   useEffect(() => {
     if (!open) return
@@ -39,8 +44,13 @@ export function ResourceDrawer<K extends ResourceKind>({ kind, open, record, def
     form.resetFields()
     form.setFieldsValue(record
       ? toValues(config, record)
-      : { regionCode: defaultRegionCode, status: 'active', detail: config.blank(levelOf(defaultRegionCode)) as ResourceInput<K>['detail'] })
-  }, [open, record, defaultRegionCode, form, config])
+      : {
+          regionCode: defaultRegionCode,
+          status: 'active',
+          detail: config.blank(levelOf(defaultRegionCode)) as ResourceInput<K>['detail'],
+          ...(initialLng != null && initialLat != null ? { lng: initialLng, lat: initialLat } : {}),
+        })
+  }, [open, record, defaultRegionCode, initialLng, initialLat, form, config])
 
   const submit = async () => {
     const raw = await validValues(form)

@@ -17,6 +17,8 @@ type Props = {
   /** The line being edited; null to add one. */
   supply: Supply | null
   defaultRegionCode: string
+  /** Where a new line starts, such as a place clicked on the map. */
+  initial?: { lng: number; lat: number }
   onClose: () => void
   onSaved: () => void
 }
@@ -27,12 +29,15 @@ type Values = Omit<SupplyInput, DateField | 'isEquipment'> & { isEquipment: 'tru
 
 const options = (table: Record<string, string>) => Object.entries(table).map(([value, label]) => ({ value, label }))
 
-export function SupplyDrawer({ open, supply, defaultRegionCode, onClose, onSaved }: Props) {
+export function SupplyDrawer({ open, supply, defaultRegionCode, initial, onClose, onSaved }: Props) {
   const [form] = Form.useForm<Values>()
   const [busy, setBusy] = useState(false)
   const [current, setCurrent] = useState<Supply | null>(supply)
   const [staleNotice, setStaleNotice] = useState(false)
   const regionCode = Form.useWatch('regionCode', form)
+  // Plain numbers as effect dependencies: a parent's fresh `initial` object must not reset the form.
+  const initialLng = initial?.lng
+  const initialLat = initial?.lat
 
   useEffect(() => {
     if (!open) return
@@ -41,8 +46,9 @@ export function SupplyDrawer({ open, supply, defaultRegionCode, onClose, onSaved
     form.resetFields()
     form.setFieldsValue(supply ? toValues(supply) : {
       regionCode: defaultRegionCode, unit: '件', isEquipment: 'false', reserveForm: 'physical', condition: 'good', quantity: 0,
+      ...(initialLng != null && initialLat != null ? { lng: initialLng, lat: initialLat } : {}),
     })
-  }, [open, supply, defaultRegionCode, form])
+  }, [open, supply, defaultRegionCode, initialLng, initialLat, form])
 
   const submit = async () => {
     const raw = await validValues(form)

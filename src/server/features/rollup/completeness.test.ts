@@ -90,6 +90,7 @@ describe('township 六有', () => {
     expect(yuehe.missing).toEqual(['队伍不足30人', '信息员不足2名'])
     expect(yuehe.indicators.map((i) => [i.label, i.ok])).toEqual([
       ['有机构', true], ['有机制', true], ['有预案', null], ['有队伍', false], ['有物资', true], ['有培训演练', null],
+      ['风险所需物资', null], // no risk points: not judged
     ])
     expect(yuehe.indicators.find((i) => i.key === 'plan')!.note).toBe('预案模块尚未接入')
     expect(yuehe.indicators.find((i) => i.key === 'team')!.note).toContain('25')
@@ -133,7 +134,7 @@ describe('village 三有', () => {
 
     const fuxingqiao = row(body, FUXINGQIAO)
     expect(fuxingqiao.missing).toEqual([])
-    expect(fuxingqiao.indicators.map((i) => [i.label, i.ok])).toEqual([['有场地设施', true], ['有装备物资', true], ['有工作制度', null]])
+    expect(fuxingqiao.indicators.map((i) => [i.label, i.ok])).toEqual([['有场地设施', true], ['有装备物资', true], ['有工作制度', null], ['风险所需物资', null]])
 
     const majunxiang = row(body, MAJUNXIANG)
     expect(majunxiang.missing).toEqual(['队伍不足10人', '无负责人', '无联络人', '物资库存为0'])

@@ -1,5 +1,8 @@
-import { sql, type SqlBool } from 'kysely'
-import { MIN_TEAM_HEADCOUNT } from '../../../domain/resources/kinds.js'
+import { sql, type RawBuilder, type SqlBool } from 'kysely'
+import {
+  allSupplyNeeds, HAZARD_SUPPLY_NEEDS, hazardShortfallLabel, needGroupOf,
+} from '../../../domain/resources/hazard-needs.js'
+import { HAZARD_TYPES, MIN_TEAM_HEADCOUNT } from '../../../domain/resources/kinds.js'
 import type { Db } from '../../db/database.js'
 import { inScope, scopeOf, type Scope } from '../../db/scope.js'
 import type { CompletenessQuery, CompletenessReply, CompletenessRow, Indicator } from './schema.js'
@@ -26,6 +29,10 @@ type Facts = {
   hasStoragePoint: boolean
   hasShelter: boolean
   reported: boolean
+  /** Hazard types of active, not eliminated risk points in the subtree, in HAZARD_TYPES order. */
+  hazards: string[]
+  /** Labels of checklist items some usable line in the subtree answers. */
+  heldNeeds: Set<string>
 }
 
 /** Seed 003: at least two information officers per township. */
@@ -36,11 +43,16 @@ export const MISSING_LABELS: Record<CheckLevel, string[]> = {
   township: [
     '无应急机构', '无领导小组', '无救援队伍', `队伍不足${MIN_TEAM_HEADCOUNT.township}人`, '无负责人', '无联络人',
     `信息员不足${MIN_TOWNSHIP_INFORMANTS}名`, '未上报物资', '物资库存为0',
+    ...HAZARD_SUPPLY_NEEDS.map((g) => hazardShortfallLabel(g.group)),
   ],
   village: [
     '无场地设施', '无救援队伍', `队伍不足${MIN_TEAM_HEADCOUNT.village}人`, '无负责人', '无联络人', '未上报物资', '物资库存为0',
+    ...HAZARD_SUPPLY_NEEDS.map((g) => hazardShortfallLabel(g.group)),
   ],
 }
+
+/** What a shortfall counts as in the summary: `缺防汛物资：救生衣` counts as 缺防汛物资. */
+const summaryLabel = (missing: string) => missing.split('：')[0]
 
 function teamCheck(f: Facts, min: number): { ok: boolean; note: string; missing: string | null } {
   if (f.teams === 0) return { ok: false, note: '未登记本级救援队伍', missing: '无救援队伍' }
@@ -53,6 +65,32 @@ function supplyCheck(f: Facts): { ok: boolean; note: string; missing: string | n
   if (f.supplyLines === 0) return { ok: false, note: '未登记本级物资装备', missing: '未上报物资' }
   if (f.stockedLines === 0) return { ok: false, note: `登记 ${f.supplyLines} 条，库存均为 0`, missing: '物资库存为0' }
   return { ok: true, note: `${f.stockedLines} 条有库存`, missing: null }
+}
+
+type HazardCheck = Pick<CompletenessRow, 'missingForHazards' | 'missing'> & { indicator: Indicator }
+
+/**
+ * Whether the subtree holds what its hazards need (HAZARD_SUPPLY_NEEDS). Hazards of one group
+ * need the same items, so shortfalls are told once per group: 缺防汛物资：救生衣（山洪、内涝）.
+ */
+function hazardCheck(f: Facts): HazardCheck {
+  const base = { key: 'hazard_supplies', label: '风险所需物资' }
+  if (f.hazards.length === 0) return { indicator: { ...base, ok: null, note: '无在管风险隐患点' }, missingForHazards: [], missing: [] }
+  const missingForHazards = f.hazards.flatMap((hazard) => {
+    const items = (needGroupOf(hazard)?.items ?? []).filter((i) => !f.heldNeeds.has(i.label)).map((i) => i.label)
+    return items.length ? [{ hazard, items }] : []
+  })
+  const notes: string[] = []
+  const missing: string[] = []
+  for (const g of HAZARD_SUPPLY_NEEDS) {
+    const gaps = missingForHazards.filter((m) => (g.hazards as string[]).includes(m.hazard))
+    if (gaps.length === 0) continue
+    const items = gaps[0].items.join('、')
+    notes.push(`${items}（${gaps.map((m) => m.hazard).join('、')}）`)
+    missing.push(`${hazardShortfallLabel(g.group)}：${items}`)
+  }
+  const note = missing.length ? `缺：${notes.join('；')}` : `${f.hazards.join('、')}：所需物资齐备`
+  return { indicator: { ...base, ok: missing.length === 0, note }, missingForHazards, missing }
 }
 
 /** People checks shared by townships (附件5) and villages (附件6). */
@@ -69,10 +107,11 @@ function peopleMissing(f: Facts, level: CheckLevel): string[] {
  * people; a village's 三有 (有场地设施、有装备物资、有工作制度), its team and the 附件6 people.
  * An indicator the system does not track yet is null and never counts as met.
  */
-export function judge(f: Facts, level: CheckLevel): Pick<CompletenessRow, 'indicators' | 'missing'> {
+export function judge(f: Facts, level: CheckLevel): Pick<CompletenessRow, 'indicators' | 'missing' | 'missingForHazards'> {
   const min = MIN_TEAM_HEADCOUNT[level] ?? 0
   const team = teamCheck(f, min)
   const supplies = supplyCheck(f)
+  const hazards = hazardCheck(f)
   const indicators: Indicator[] = []
   const missing: string[] = []
   if (level === 'township') {
@@ -98,7 +137,9 @@ export function judge(f: Facts, level: CheckLevel): Pick<CompletenessRow, 'indic
   if (team.missing) missing.push(team.missing)
   missing.push(...peopleMissing(f, level))
   if (supplies.missing) missing.push(supplies.missing)
-  return { indicators, missing }
+  indicators.push(hazards.indicator)
+  missing.push(...hazards.missing)
+  return { indicators, missing, missingForHazards: hazards.missingForHazards }
 }
 
 function present(f: Facts, level: CheckLevel): CompletenessRow {
@@ -118,9 +159,32 @@ function present(f: Facts, level: CheckLevel): CompletenessRow {
     hasShelter: f.hasShelter,
     hasLeadingGroup: f.hasLeadingGroup,
     reported: f.reported,
+    hazards: f.hazards,
     ...judge(f, level),
   }
 }
+
+const needs = allSupplyNeeds()
+
+/**
+ * One boolean per checklist item (in `needs` order): does a usable line of the group hold it?
+ * Computed in the same grouped scan as the other supply figures, never per region or per item.
+ */
+function heldNeedsColumn(): RawBuilder<boolean[] | null> {
+  if (needs.length === 0) return sql<boolean[] | null>`'{}'::boolean[]`
+  const usable = sql<SqlBool>`${sql.ref('s.quantity')} > 0 and ${sql.ref('s.condition')} <> 'scrapped'`
+  const held = needs.map((n) => {
+    const named = sql.join(n.anyOf.map((k) => sql`strpos(${sql.ref('s.name')}, ${k}) > 0`), sql` or `)
+    return sql`coalesce(bool_or(${named}) filter (where ${usable}), false)`
+  })
+  return sql<boolean[] | null>`array[${sql.join(held)}]`
+}
+
+const hazardOrder = (h: string) => {
+  const i = (HAZARD_TYPES as readonly string[]).indexOf(h)
+  return i < 0 ? HAZARD_TYPES.length : i
+}
+const sortHazards = (hazards: string[]) => [...hazards].sort((a, b) => hazardOrder(a) - hazardOrder(b) || (a < b ? -1 : a > b ? 1 : 0))
 
 /**
  * The facts of every township (or village) under the region. Each query groups the whole
@@ -140,8 +204,10 @@ async function gatherFacts(db: Db, scope: Scope, within: Scope, level: CheckLeve
     .execute()
 
   const ownTeam = sql<SqlBool>`${own('x.regionCode')} and ${sql.ref('x.kind')} = 'team'`
+  const liveRisk = sql<SqlBool>`${sql.ref('x.kind')} = 'risk_point' and ${sql.ref('rp.state')} <> 'eliminated'`
   const resources = db.selectFrom('resource as x')
     .leftJoin('team as t', 't.resourceId', 'x.id')
+    .leftJoin('riskPoint as rp', 'rp.resourceId', 'x.id')
     .where(inScope('x.regionCode', scope)).where(inScope('x.regionCode', within)).where('x.status', '=', 'active')
     .select((eb) => [
       childKey('x.regionCode', n).as('k'),
@@ -150,6 +216,8 @@ async function gatherFacts(db: Db, scope: Scope, within: Scope, level: CheckLeve
       eb.fn.max(sql<number>`coalesce(${sql.ref('t.headcount')}, 0)`).filterWhere(ownTeam).as('teamHeadcount'),
       eb.fn.countAll<number>().filterWhere(sql<SqlBool>`${own('x.regionCode')} and ${sql.ref('x.kind')} = 'storage_point'`).as('storagePoints'),
       eb.fn.countAll<number>().filterWhere(sql<SqlBool>`${own('x.regionCode')} and ${sql.ref('x.kind')} = 'shelter'`).as('shelters'),
+      // Over the whole subtree: a village's risk point is its township's hazard too.
+      sql<string[] | null>`array_agg(distinct ${sql.ref('rp.hazardType')}) filter (where ${liveRisk})`.as('hazards'),
     ])
     .groupBy(childKey('x.regionCode', n))
     .execute()
@@ -161,6 +229,7 @@ async function gatherFacts(db: Db, scope: Scope, within: Scope, level: CheckLeve
       eb.fn.countAll<number>().as('subtreeLines'),
       eb.fn.countAll<number>().filterWhere(own('s.regionCode')).as('lines'),
       eb.fn.countAll<number>().filterWhere(sql<SqlBool>`${own('s.regionCode')} and ${sql.ref('s.quantity')} > 0`).as('stocked'),
+      heldNeedsColumn().as('held'),
     ])
     .groupBy(childKey('s.regionCode', n))
     .execute()
@@ -214,6 +283,7 @@ async function gatherFacts(db: Db, scope: Scope, within: Scope, level: CheckLeve
   return regionRows.map((g) => {
     const res = resourcesBy.get(g.code)
     const sup = suppliesBy.get(g.code)
+    const held = sup?.held ?? []
     const ppl = peopleBy.get(g.code)
     const teams = res?.teams ?? 0
     return {
@@ -232,6 +302,8 @@ async function gatherFacts(db: Db, scope: Scope, within: Scope, level: CheckLeve
       hasStoragePoint: (res?.storagePoints ?? 0) > 0,
       hasShelter: (res?.shelters ?? 0) > 0,
       reported: (sup?.subtreeLines ?? 0) > 0 || res !== undefined,
+      hazards: sortHazards(res?.hazards ?? []),
+      heldNeeds: new Set(needs.filter((_n, i) => held[i] === true).map((n) => n.label)),
     }
   })
 }
@@ -247,7 +319,9 @@ export async function listCompleteness(db: Db, scope: Scope, query: Completeness
   const rows = (await gatherFacts(db, scope, scopeOf(region.code), level)).map((f) => present(f, level))
 
   const counts = new Map(MISSING_LABELS[level].map((label) => [label, 0]))
-  for (const row of rows) for (const label of row.missing) counts.set(label, (counts.get(label) ?? 0) + 1)
+  for (const row of rows) {
+    for (const label of row.missing.map(summaryLabel)) counts.set(label, (counts.get(label) ?? 0) + 1)
+  }
   const summary = {
     regions: rows.length,
     reported: rows.filter((r) => r.reported).length,

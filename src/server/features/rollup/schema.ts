@@ -118,6 +118,11 @@ export const CompletenessRow = Type.Object({
   hasShelter: Type.Boolean(),
   hasLeadingGroup: Type.Boolean(),
   reported: Type.Boolean(),
+  hazards: Type.Array(Type.String(), { description: '本区划（乡镇含其村社区）未销号风险隐患点的灾种' }),
+  missingForHazards: Type.Array(Type.Object({
+    hazard: Type.String(),
+    items: Type.Array(Type.String()),
+  }), { description: '按灾种列出缺少的必备物资（有数量、未报废的物资才算）' }),
   indicators: Type.Array(Indicator),
   missing: Type.Array(Type.String()),
 })

@@ -13,11 +13,15 @@ type Level = 'township' | 'village'
 
 const LEVEL_OPTIONS = [{ value: 'township', label: '乡镇（街道）' }, { value: 'village', label: '村（社区）' }]
 
-/** ✓ met, ✗ missing, — not yet counted (the data it needs is not in the system yet). */
+/** Indicators whose null means "does not apply here" (no risk points), not "not yet counted". */
+const NULL_MEANS_NOT_APPLICABLE = new Set(['hazard_supplies'])
+
+/** ✓ met, ✗ missing, — not yet counted (the data it needs is not in the system yet) or not applicable. */
 function IndicatorMark({ indicator }: { indicator: Indicator }) {
   const tip = indicator.note || indicator.label
   if (indicator.ok === null) {
-    return <Tooltip title={`未接入：${tip}`}><MinusOutlined style={{ color: '#bfbfbf' }} aria-label="未接入" /></Tooltip>
+    const reason = NULL_MEANS_NOT_APPLICABLE.has(indicator.key) ? '不涉及' : '未接入'
+    return <Tooltip title={`${reason}：${tip}`}><MinusOutlined style={{ color: '#bfbfbf' }} aria-label={reason} /></Tooltip>
   }
   return indicator.ok
     ? <Tooltip title={tip}><CheckOutlined style={{ color: '#389e0d' }} aria-label="齐全" /></Tooltip>
@@ -68,8 +72,9 @@ export function CompletenessPage() {
     ) },
     { title: '物资条目', dataIndex: 'supplyLines', width: 90, align: 'right', render: (v: number) => <span className="sw-num">{v}</span> },
     { title: '信息员', dataIndex: 'informants', width: 80, align: 'right', render: (v: number) => <span className="sw-num">{v}</span> },
-    { title: '缺项', dataIndex: 'missing', width: 260, render: (missing: string[]) => (
-      missing.length ? missing.map((m) => <Tag key={m} color="red" variant="outlined" style={{ marginBlock: 1 }}>{m}</Tag>) : <Tag color="green">齐全</Tag>
+    { title: '缺项', dataIndex: 'missing', width: 300, render: (missing: string[]) => (
+      // Hazard shortfalls list their items (缺防汛物资：救生衣、抽水泵), so tags may wrap.
+      missing.length ? missing.map((m) => <Tag key={m} color="red" variant="outlined" style={{ marginBlock: 1, whiteSpace: 'normal' }}>{m}</Tag>) : <Tag color="green">齐全</Tag>
     ) },
   ]
 
@@ -78,7 +83,7 @@ export function CompletenessPage() {
     <Page testId="completeness-page">
       <PageHeader
         title="应排尽排"
-        sub={`${region.name}：乡镇（街道）“六有”、村（社区）“三有”及队伍、物资、联络人等排查情况；— 表示该项尚未纳入统计`}
+        sub={`${region.name}：乡镇（街道）“六有”、村（社区）“三有”及队伍、物资、联络人等排查情况；“风险所需物资”按辖内风险隐患点的灾种核对必备物资；— 表示该项尚未纳入统计或不涉及`}
         extra={
           <Space>
             {!fixedLevel && (
@@ -129,7 +134,7 @@ export function CompletenessPage() {
           onChange: (p, size) => setPage({ page: size !== page.pageSize ? 1 : p, pageSize: size }),
           size: 'small',
         }}
-        scroll={{ x: 900 + indicatorColumns.length * 90 }}
+        scroll={{ x: 940 + indicatorColumns.length * 90 }}
         data-testid="completeness-table"
       />
     </Page>

@@ -1,4 +1,4 @@
-import { Typography, type TablePaginationConfig } from 'antd'
+import { Table, Typography, type TablePaginationConfig, type TableProps } from 'antd'
 import type { ReactNode } from 'react'
 import type { PagedList } from '../lib/use-paged-list.js'
 
@@ -42,4 +42,21 @@ export function pagination(list: PagedList<unknown>): TablePaginationConfig {
     onChange: (page, pageSize) => list.goTo(page, pageSize),
     size: 'small',
   }
+}
+
+type PagedTableProps<T> = { list: PagedList<T> } & Omit<TableProps<T>, 'dataSource' | 'loading' | 'pagination'>
+
+/** The compact, bordered table of a list page, showing one `usePagedList` list page by page. */
+export function PagedTable<T extends object>({ list, ...table }: PagedTableProps<T>) {
+  return (
+    <Table<T>
+      rowKey="id"
+      size="small"
+      bordered
+      dataSource={list.items}
+      loading={list.loading}
+      pagination={pagination(list)}
+      {...table}
+    />
+  )
 }

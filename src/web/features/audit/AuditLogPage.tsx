@@ -1,7 +1,7 @@
-import { Button, DatePicker, Form, Input, Select, Table, Typography, type TableColumnsType } from 'antd'
+import { Button, DatePicker, Form, Input, Select, Typography, type TableColumnsType } from 'antd'
 import type { Dayjs } from 'dayjs'
 import { useState } from 'react'
-import { Page, PageHeader, pagination, Toolbar } from '../../components/PageTable.js'
+import { Page, PagedTable, PageHeader, Toolbar } from '../../components/PageTable.js'
 import { formatSeconds, orBlank } from '../../lib/format.js'
 import { useAsync } from '../../lib/use-async.js'
 import { usePagedList } from '../../lib/use-paged-list.js'
@@ -92,14 +92,9 @@ export function AuditLogPage() {
           </Form>
         }
       />
-      <Table<AuditRow>
-        rowKey="id"
-        size="small"
-        bordered
+      <PagedTable<AuditRow>
+        list={list}
         columns={columns}
-        dataSource={list.items}
-        loading={list.loading}
-        pagination={pagination(list)}
         expandable={{ expandedRowRender: (r) => <AuditDiff row={r} /> }}
         scroll={{ x: 1100 }}
         data-testid="audit-table"

@@ -1,10 +1,11 @@
 import { PlusOutlined } from '@ant-design/icons'
-import { Button, Input, Popconfirm, Space, Table, Tag, Typography, type TableColumnsType } from 'antd'
+import { Button, Input, Space, Table, Tag, Typography, type TableColumnsType } from 'antd'
 import { useState } from 'react'
+import { DeleteButton } from '../../components/DeleteButton.js'
 import { MaskedPhone } from '../../components/MaskedPhone.js'
-import { Page, PageHeader, pagination, Toolbar } from '../../components/PageTable.js'
-import { toast } from '../../lib/feedback.js'
+import { Page, PagedTable, PageHeader, Toolbar } from '../../components/PageTable.js'
 import { orBlank } from '../../lib/format.js'
+import { useEditing } from '../../lib/use-editing.js'
 import { usePagedList } from '../../lib/use-paged-list.js'
 import { useRegionFilter } from '../../shell/region-filter.js'
 import { useCan } from '../../shell/session.js'
@@ -17,21 +18,10 @@ export function GroupListPage() {
   const can = useCan()
   const { region } = useRegionFilter()
   const [q, setQ] = useState('')
-  const [editing, setEditing] = useState<{ group: Group | null } | null>(null)
   const [membersOf, setMembersOf] = useState<Group | null>(null)
   const list = usePagedList((p, signal) => listGroups(p, signal), { regionCode: region.code, q: q || undefined })
+  const editing = useEditing<Group>(list.reload)
   const writable = can('directory.write')
-
-  const remove = async (g: Group) => {
-    try {
-      await deleteGroup(g.id, g.version)
-      toast.success(`已删除“${g.name}”`)
-    } catch {
-      // shown by the http client
-    } finally {
-      list.reload()
-    }
-  }
 
   const columns: TableColumnsType<Group> = [
     { title: '名称', dataIndex: 'name', width: 280, ellipsis: true, render: (v: string, g) => (
@@ -54,17 +44,9 @@ export function GroupListPage() {
       width: 170,
       render: (_v, g) => (
         <Space size={0}>
-          <Button type="link" size="small" onClick={() => setEditing({ group: g })}>编辑</Button>
+          <Button type="link" size="small" onClick={() => editing.edit(g)}>编辑</Button>
           <Button type="link" size="small" onClick={() => setMembersOf(g)} data-testid="group-members">成员名单</Button>
-          <Popconfirm
-            title={`删除“${g.name}”？`}
-            description="将同时删除其成员名单（人员本身保留）。"
-            okText="删除"
-            okButtonProps={{ danger: true }}
-            onConfirm={() => remove(g)}
-          >
-            <Button type="link" size="small" danger>删除</Button>
-          </Popconfirm>
+          <DeleteButton row={g} description="将同时删除其成员名单（人员本身保留）。" remove={deleteGroup} onDone={list.reload} />
         </Space>
       ),
     })
@@ -76,19 +58,14 @@ export function GroupListPage() {
       <Toolbar
         filters={<Input.Search placeholder="名称" allowClear onSearch={(v) => setQ(v.trim())} style={{ width: 240 }} />}
         actions={writable && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ group: null })} data-testid="group-create">
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => editing.create()} data-testid="group-create">
             新建领导小组
           </Button>
         )}
       />
-      <Table<Group>
-        rowKey="id"
-        size="small"
-        bordered
+      <PagedTable<Group>
+        list={list}
         columns={columns}
-        dataSource={list.items}
-        loading={list.loading}
-        pagination={pagination(list)}
         expandable={{
           expandedRowRender: (g) => <MemberTable group={g} />,
           rowExpandable: () => true,
@@ -97,13 +74,12 @@ export function GroupListPage() {
         data-testid="groups-table"
       />
       <GroupDrawer
-        open={editing !== null}
-        group={editing?.group ?? null}
+        open={editing.open}
+        group={editing.row}
         defaultRegionCode={region.code}
-        onClose={() => setEditing(null)}
+        onClose={editing.close}
         onSaved={(g, created) => {
-          setEditing(null)
-          list.reload()
+          editing.saved()
           if (created) setMembersOf(g)
         }}
       />

@@ -1,10 +1,11 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons'
-import { Alert, Button, Drawer, Empty, Form, Input, Select, Space, Table } from 'antd'
-import { useEffect, useState } from 'react'
+import { Button, Empty, Form, Input, Select, Space, Table } from 'antd'
+import { useEffect } from 'react'
 import { GROUP_POSITION_KEYS, GROUP_POSITIONS, type GroupPosition } from '../../../domain/people/units.js'
+import { EditDrawer } from '../../components/EditDrawer.js'
 import { toast } from '../../lib/feedback.js'
-import { applyFieldErrors, validValues } from '../../lib/form-errors.js'
-import { isApiError, reportError } from '../../lib/http.js'
+import { validValues } from '../../lib/form-errors.js'
+import { useRecordDrawer } from '../../lib/use-record-drawer.js'
 import { getGroup, setGroupMembers, type Group } from './groups-api.js'
 import { PersonSelect } from './PersonSelect.js'
 
@@ -23,16 +24,12 @@ const POSITION_OPTIONS = GROUP_POSITION_KEYS.map((k) => ({ value: k, label: GROU
 /** The whole member list, in order (组长 first), saved at once against the group's version. */
 export function MembersDrawer({ open, group, onClose, onSaved }: Props) {
   const [form] = Form.useForm<Values>()
-  const [busy, setBusy] = useState(false)
-  const [current, setCurrent] = useState<Group | null>(group)
-  const [staleNotice, setStaleNotice] = useState(false)
+  const drawer = useRecordDrawer({ form, initial: group, toValues, reload: (g) => getGroup(g.id) })
+  const { current, start: startDrawer } = drawer
 
   useEffect(() => {
-    if (!open || !group) return
-    setCurrent(group)
-    setStaleNotice(false)
-    form.setFieldsValue(toValues(group))
-  }, [open, group, form])
+    if (open && group) startDrawer(group, toValues(group))
+  }, [open, group, startDrawer])
 
   const submit = async () => {
     if (!current) return
@@ -45,8 +42,7 @@ export function MembersDrawer({ open, group, onClose, onSaved }: Props) {
       toast.error(`“${dup.name ?? '同一人员'}”在名单中出现了两次`)
       return
     }
-    setBusy(true)
-    try {
+    await drawer.save(async () => {
       await setGroupMembers(
         current.id,
         members.map((m) => ({ personId: m.personId!, position: m.position, duty: m.duty?.trim() || null })),
@@ -54,41 +50,21 @@ export function MembersDrawer({ open, group, onClose, onSaved }: Props) {
       )
       toast.success('成员名单已保存')
       onSaved()
-    } catch (e) {
-      if (isApiError(e, 'STALE_VERSION')) {
-        reportError(e)
-        const fresh = await getGroup(current.id).catch(() => null)
-        if (fresh) {
-          setCurrent(fresh)
-          form.setFieldsValue(toValues(fresh))
-          setStaleNotice(true)
-        }
-      } else {
-        applyFieldErrors(form, e)
-        reportError(e)
-      }
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
-    <Drawer
+    <EditDrawer
       open={open}
       title={group ? `成员名单：${group.name}` : '成员名单'}
       size={880}
+      busy={drawer.busy}
       onClose={onClose}
-      destroyOnHidden
-      extra={
-        <Space>
-          <Button onClick={onClose}>取消</Button>
-          <Button type="primary" loading={busy} onClick={submit} data-testid="members-save">保存名单</Button>
-        </Space>
-      }
+      onSave={submit}
+      saveTestId="members-save"
+      saveLabel="保存名单"
+      staleNotice={drawer.staleNotice ? '该领导小组刚被他人修改，名单已载入最新内容。请核对后重新修改并保存。' : null}
     >
-      {staleNotice && (
-        <Alert type="warning" showIcon style={{ marginBottom: 16 }} title="该领导小组刚被他人修改，名单已载入最新内容。请核对后重新修改并保存。" />
-      )}
       <Form form={form} component={false}>
         <Form.List name="members">
           {(fields, { add, remove, move }) => (
@@ -159,7 +135,7 @@ export function MembersDrawer({ open, group, onClose, onSaved }: Props) {
           )}
         </Form.List>
       </Form>
-    </Drawer>
+    </EditDrawer>
   )
 }
 

@@ -1,10 +1,11 @@
-import { Alert, Button, Col, Drawer, Form, Input, Row, Select, Space } from 'antd'
-import { useEffect, useState } from 'react'
+import { Alert, Col, Form, Input, Row, Select } from 'antd'
+import { useEffect } from 'react'
 import { RESPONSIBILITY_ROLE_KEYS, RESPONSIBILITY_ROLES } from '../../../domain/people/units.js'
+import { EditDrawer } from '../../components/EditDrawer.js'
 import { RegionPicker } from '../../components/RegionPicker.js'
 import { toast } from '../../lib/feedback.js'
-import { applyFieldErrors, validValues } from '../../lib/form-errors.js'
-import { isApiError, reportError } from '../../lib/http.js'
+import { validValues } from '../../lib/form-errors.js'
+import { useRecordDrawer } from '../../lib/use-record-drawer.js'
 import { blankToNull, phoneRule } from './form-rules.js'
 import { createPerson, getPerson, updatePerson, type Person, type PersonInput } from './people-api.js'
 import { UnitSelect } from './UnitSelect.js'
@@ -24,67 +25,40 @@ const ROLE_OPTIONS = RESPONSIBILITY_ROLE_KEYS.map((k) => ({ value: k, label: RES
 
 export function PersonDrawer({ open, person, defaultRegionCode, onClose, onSaved }: Props) {
   const [form] = Form.useForm<Values>()
-  const [busy, setBusy] = useState(false)
-  const [current, setCurrent] = useState<Person | null>(person)
-  const [staleNotice, setStaleNotice] = useState(false)
+  const drawer = useRecordDrawer({ form, initial: person, toValues, reload: (p) => getPerson(p.id) })
+  const { current, start: startDrawer } = drawer
   const regionCode = Form.useWatch('regionCode', form)
 
   useEffect(() => {
-    if (!open) return
-    setCurrent(person)
-    setStaleNotice(false)
-    form.resetFields()
-    form.setFieldsValue(person ? toValues(person) : { regionCode: defaultRegionCode, roles: [] })
-  }, [open, person, defaultRegionCode, form])
+    if (open) startDrawer(person, person ? toValues(person) : { regionCode: defaultRegionCode, roles: [] })
+  }, [open, person, defaultRegionCode, startDrawer])
 
   const submit = async () => {
     const raw = await validValues(form)
     if (!raw) return
     const values = blankToNull(raw)
     const input = { ...values, roles: values.roles ?? [] } as PersonInput
-    setBusy(true)
-    try {
+    await drawer.save(async () => {
       if (current) await updatePerson(current.id, { ...input, version: current.version })
       else await createPerson(input)
       toast.success(current ? '人员信息已保存' : '人员已添加')
       onSaved()
-    } catch (e) {
-      if (isApiError(e, 'STALE_VERSION') && current) {
-        reportError(e)
-        const fresh = await getPerson(current.id).catch(() => null)
-        if (fresh) {
-          setCurrent(fresh)
-          form.setFieldsValue(toValues(fresh))
-          setStaleNotice(true)
-        }
-      } else {
-        applyFieldErrors(form, e)
-        reportError(e)
-      }
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   const masked = Boolean(current?.mobile || current?.landline)
 
   return (
-    <Drawer
+    <EditDrawer
       open={open}
       title={person ? `编辑人员：${person.name}` : '新增人员'}
       size={600}
+      busy={drawer.busy}
       onClose={onClose}
-      destroyOnHidden
-      extra={
-        <Space>
-          <Button onClick={onClose}>取消</Button>
-          <Button type="primary" loading={busy} onClick={submit} data-testid="person-save">保存</Button>
-        </Space>
-      }
+      onSave={submit}
+      saveTestId="person-save"
+      staleNotice={drawer.staleNotice ? '该人员信息刚被他人修改，表单已载入最新内容。请核对后重新修改并保存。' : null}
     >
-      {staleNotice && (
-        <Alert type="warning" showIcon style={{ marginBottom: 16 }} title="该人员信息刚被他人修改，表单已载入最新内容。请核对后重新修改并保存。" />
-      )}
       <Form form={form} layout="vertical" requiredMark data-testid="person-form">
         <Row gutter={16}>
           <Col span={12}>
@@ -129,7 +103,7 @@ export function PersonDrawer({ open, person, defaultRegionCode, onClose, onSaved
           <Input.TextArea maxLength={500} rows={3} showCount />
         </Form.Item>
       </Form>
-    </Drawer>
+    </EditDrawer>
   )
 }
 

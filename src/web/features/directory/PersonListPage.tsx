@@ -1,11 +1,12 @@
 import { PlusOutlined } from '@ant-design/icons'
-import { Button, Input, Popconfirm, Select, Space, Table, Tag, type TableColumnsType } from 'antd'
+import { Button, Input, Select, Space, Tag, type TableColumnsType } from 'antd'
 import { useState } from 'react'
 import { RESPONSIBILITY_ROLE_KEYS, RESPONSIBILITY_ROLES, type ResponsibilityRole } from '../../../domain/people/units.js'
+import { DeleteButton } from '../../components/DeleteButton.js'
 import { MaskedPhone } from '../../components/MaskedPhone.js'
-import { Page, PageHeader, pagination, Toolbar } from '../../components/PageTable.js'
-import { toast } from '../../lib/feedback.js'
+import { Page, PagedTable, PageHeader, Toolbar } from '../../components/PageTable.js'
 import { orBlank } from '../../lib/format.js'
+import { useEditing } from '../../lib/use-editing.js'
 import { usePagedList } from '../../lib/use-paged-list.js'
 import { useRegionFilter } from '../../shell/region-filter.js'
 import { useCan } from '../../shell/session.js'
@@ -21,25 +22,14 @@ export function PersonListPage() {
   const [q, setQ] = useState('')
   const [role, setRole] = useState<ResponsibilityRole | undefined>()
   const [unitId, setUnitId] = useState<number | null>(null)
-  const [editing, setEditing] = useState<{ person: Person | null } | null>(null)
   const list = usePagedList((p, signal) => listPeople(p, signal), {
     regionCode: region.code,
     q: q || undefined,
     role,
     unitId: unitId ?? undefined,
   })
+  const editing = useEditing<Person>(list.reload)
   const writable = can('directory.write')
-
-  const remove = async (p: Person) => {
-    try {
-      await deletePerson(p.id, p.version)
-      toast.success(`已删除“${p.name}”`)
-    } catch {
-      // shown by the http client
-    } finally {
-      list.reload()
-    }
-  }
 
   const columns: TableColumnsType<Person> = [
     { title: '姓名', dataIndex: 'name', width: 100, fixed: 'left', render: (v: string, p) => (
@@ -70,16 +60,8 @@ export function PersonListPage() {
       fixed: 'right',
       render: (_v, p) => (
         <Space size={0}>
-          <Button type="link" size="small" onClick={() => setEditing({ person: p })}>编辑</Button>
-          <Popconfirm
-            title={`删除“${p.name}”？`}
-            description="删除后不可恢复；仍在领导小组中的人员需先从名单中移除。"
-            okText="删除"
-            okButtonProps={{ danger: true }}
-            onConfirm={() => remove(p)}
-          >
-            <Button type="link" size="small" danger>删除</Button>
-          </Popconfirm>
+          <Button type="link" size="small" onClick={() => editing.edit(p)}>编辑</Button>
+          <DeleteButton row={p} description="删除后不可恢复；仍在领导小组中的人员需先从名单中移除。" remove={deletePerson} onDone={list.reload} />
         </Space>
       ),
     })
@@ -99,31 +81,23 @@ export function PersonListPage() {
           </>
         }
         actions={writable && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ person: null })} data-testid="person-create">
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => editing.create()} data-testid="person-create">
             新增人员
           </Button>
         )}
       />
-      <Table<Person>
-        rowKey="id"
-        size="small"
-        bordered
+      <PagedTable<Person>
+        list={list}
         columns={columns}
-        dataSource={list.items}
-        loading={list.loading}
-        pagination={pagination(list)}
         scroll={{ x: 1300 }}
         data-testid="people-table"
       />
       <PersonDrawer
-        open={editing !== null}
-        person={editing?.person ?? null}
+        open={editing.open}
+        person={editing.row}
         defaultRegionCode={region.code}
-        onClose={() => setEditing(null)}
-        onSaved={() => {
-          setEditing(null)
-          list.reload()
-        }}
+        onClose={editing.close}
+        onSaved={editing.saved}
       />
     </Page>
   )

@@ -1,10 +1,11 @@
-import { Alert, Button, Drawer, Form, Input, Select, Space } from 'antd'
-import { useEffect, useState } from 'react'
+import { Form, Input, Select } from 'antd'
+import { useEffect } from 'react'
 import { UNIT_KIND_KEYS, UNIT_KINDS } from '../../../domain/people/units.js'
+import { EditDrawer } from '../../components/EditDrawer.js'
 import { RegionPicker } from '../../components/RegionPicker.js'
 import { toast } from '../../lib/feedback.js'
-import { applyFieldErrors, validValues } from '../../lib/form-errors.js'
-import { isApiError, reportError } from '../../lib/http.js'
+import { validValues } from '../../lib/form-errors.js'
+import { useRecordDrawer } from '../../lib/use-record-drawer.js'
 import { blankToNull, creditCodeRule, phoneRule } from './form-rules.js'
 import { createUnit, getUnit, updateUnit, type Unit, type UnitInput } from './units-api.js'
 
@@ -28,71 +29,38 @@ const KIND_OPTIONS = UNIT_KIND_KEYS.map((k) => ({ value: k, label: UNIT_KINDS[k]
 
 export function UnitDrawer({ open, unit, defaultRegionCode, onClose, onSaved }: Props) {
   const [form] = Form.useForm<Values>()
-  const [busy, setBusy] = useState(false)
-  const [current, setCurrent] = useState<Unit | null>(unit)
-  const [staleNotice, setStaleNotice] = useState(false)
+  const drawer = useRecordDrawer({ form, initial: unit, toValues, reload: (u) => getUnit(u.id) })
+  const { current, start: startDrawer } = drawer
 
   useEffect(() => {
-    if (!open) return
-    setCurrent(unit)
-    setStaleNotice(false)
-    form.resetFields()
-    form.setFieldsValue(unit ? toValues(unit) : { regionCode: defaultRegionCode })
-  }, [open, unit, defaultRegionCode, form])
+    if (open) startDrawer(unit, unit ? toValues(unit) : { regionCode: defaultRegionCode })
+  }, [open, unit, defaultRegionCode, startDrawer])
 
   const submit = async () => {
     const raw = await validValues(form)
     if (!raw) return
     const values = blankToNull(raw)
-    // The server replaces the whole record: keep what this form does not show.
-    const input: UnitInput = { ...values, parentUnitId: current?.parentUnitId ?? null }
-    setBusy(true)
-    try {
+    await drawer.save(async () => {
+      // The server replaces the whole record: keep what this form does not show.
+      const input: UnitInput = { ...values, parentUnitId: current?.parentUnitId ?? null }
       if (current) await updateUnit(current.id, { ...input, version: current.version })
       else await createUnit(input)
       toast.success(current ? '单位信息已保存' : '单位已添加')
       onSaved()
-    } catch (e) {
-      if (isApiError(e, 'STALE_VERSION') && current) {
-        reportError(e)
-        // Show what the other person saved; the user re-applies their change knowingly.
-        const fresh = await getUnit(current.id).catch(() => null)
-        if (fresh) {
-          setCurrent(fresh)
-          form.setFieldsValue(toValues(fresh))
-          setStaleNotice(true)
-        }
-      } else {
-        applyFieldErrors(form, e)
-        reportError(e)
-      }
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
-    <Drawer
+    <EditDrawer
       open={open}
       title={unit ? `编辑单位：${unit.name}` : '新增单位'}
       size={520}
+      busy={drawer.busy}
       onClose={onClose}
-      destroyOnHidden
-      extra={
-        <Space>
-          <Button onClick={onClose}>取消</Button>
-          <Button type="primary" loading={busy} onClick={submit} data-testid="unit-save">保存</Button>
-        </Space>
-      }
+      onSave={submit}
+      saveTestId="unit-save"
+      staleNotice={drawer.staleNotice ? '该单位刚被他人修改，表单已载入最新内容。请核对后重新修改并保存。' : null}
     >
-      {staleNotice && (
-        <Alert
-          type="warning"
-          showIcon
-          style={{ marginBottom: 16 }}
-          title="该单位刚被他人修改，表单已载入最新内容。请核对后重新修改并保存。"
-        />
-      )}
       <Form form={form} layout="vertical" requiredMark data-testid="unit-form">
         <Form.Item name="name" label="单位名称" rules={[{ required: true, whitespace: true, message: '请输入单位名称' }, { max: 100 }]}>
           <Input maxLength={100} placeholder="如：湖州市吴兴区月河街道应急管理办公室" data-testid="unit-name" />
@@ -118,7 +86,7 @@ export function UnitDrawer({ open, unit, defaultRegionCode, onClose, onSaved }: 
           <Input maxLength={40} />
         </Form.Item>
       </Form>
-    </Drawer>
+    </EditDrawer>
   )
 }
 

@@ -1,11 +1,12 @@
 import { PlusOutlined } from '@ant-design/icons'
-import { Button, Input, Popconfirm, Select, Space, Table, Tag, type TableColumnsType } from 'antd'
+import { Button, Input, Select, Space, Tag, type TableColumnsType } from 'antd'
 import { useState } from 'react'
 import { UNIT_KIND_KEYS, UNIT_KINDS } from '../../../domain/people/units.js'
+import { DeleteButton } from '../../components/DeleteButton.js'
 import { MaskedPhone } from '../../components/MaskedPhone.js'
-import { Page, PageHeader, pagination, Toolbar } from '../../components/PageTable.js'
-import { toast } from '../../lib/feedback.js'
+import { Page, PagedTable, PageHeader, Toolbar } from '../../components/PageTable.js'
 import { formatTime, orBlank } from '../../lib/format.js'
+import { useEditing } from '../../lib/use-editing.js'
 import { usePagedList } from '../../lib/use-paged-list.js'
 import { useRegionFilter } from '../../shell/region-filter.js'
 import { useCan } from '../../shell/session.js'
@@ -19,20 +20,9 @@ export function UnitListPage() {
   const { region } = useRegionFilter()
   const [q, setQ] = useState('')
   const [kind, setKind] = useState<(typeof UNIT_KIND_KEYS)[number] | undefined>()
-  const [editing, setEditing] = useState<{ unit: Unit | null } | null>(null)
   const list = usePagedList((p, signal) => listUnits(p, signal), { regionCode: region.code, q: q || undefined, kind })
+  const editing = useEditing<Unit>(list.reload)
   const writable = can('directory.write')
-
-  const remove = async (u: Unit) => {
-    try {
-      await deleteUnit(u.id, u.version)
-      toast.success(`已删除“${u.name}”`)
-    } catch {
-      // shown by the http client; the list is reloaded to show the current state
-    } finally {
-      list.reload()
-    }
-  }
 
   const columns: TableColumnsType<Unit> = [
     { title: '单位名称', dataIndex: 'name', ellipsis: true, render: (v: string, u) => (
@@ -58,16 +48,8 @@ export function UnitListPage() {
       fixed: 'right',
       render: (_v, u) => (
         <Space size={0}>
-          <Button type="link" size="small" onClick={() => setEditing({ unit: u })}>编辑</Button>
-          <Popconfirm
-            title={`删除“${u.name}”？`}
-            description="删除后不可恢复；单位下仍有人员时不能删除。"
-            okText="删除"
-            okButtonProps={{ danger: true }}
-            onConfirm={() => remove(u)}
-          >
-            <Button type="link" size="small" danger>删除</Button>
-          </Popconfirm>
+          <Button type="link" size="small" onClick={() => editing.edit(u)}>编辑</Button>
+          <DeleteButton row={u} description="删除后不可恢复；单位下仍有人员时不能删除。" remove={deleteUnit} onDone={list.reload} />
         </Space>
       ),
     })
@@ -98,31 +80,23 @@ export function UnitListPage() {
           </>
         }
         actions={writable && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ unit: null })} data-testid="unit-create">
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => editing.create()} data-testid="unit-create">
             新增单位
           </Button>
         )}
       />
-      <Table<Unit>
-        rowKey="id"
-        size="small"
-        bordered
+      <PagedTable<Unit>
+        list={list}
         columns={columns}
-        dataSource={list.items}
-        loading={list.loading}
-        pagination={pagination(list)}
         scroll={{ x: 1200 }}
         data-testid="units-table"
       />
       <UnitDrawer
-        open={editing !== null}
-        unit={editing?.unit ?? null}
+        open={editing.open}
+        unit={editing.row}
         defaultRegionCode={region.code}
-        onClose={() => setEditing(null)}
-        onSaved={() => {
-          setEditing(null)
-          list.reload()
-        }}
+        onClose={editing.close}
+        onSaved={editing.saved}
       />
     </Page>
   )

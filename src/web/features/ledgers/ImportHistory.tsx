@@ -1,5 +1,5 @@
-import { Button, Table, Tag, type TableColumnsType } from 'antd'
-import { pagination } from '../../components/PageTable.js'
+import { Button, Tag, type TableColumnsType } from 'antd'
+import { PagedTable } from '../../components/PageTable.js'
 import { formatTime } from '../../lib/format.js'
 import { usePagedList } from '../../lib/use-paged-list.js'
 import { listImports, type ImportDetail } from './api.js'
@@ -20,14 +20,9 @@ export function ImportHistory({ regionCode, tick, onOpen }: { regionCode: string
     { title: '', key: 'open', width: 70, render: (_v, i) => <Button type="link" size="small" onClick={() => onOpen(i)}>查看</Button> },
   ]
   return (
-    <Table<ImportDetail>
-      rowKey="id"
-      size="small"
-      bordered
+    <PagedTable<ImportDetail>
+      list={list}
       columns={columns}
-      dataSource={list.items}
-      loading={list.loading}
-      pagination={pagination(list)}
       scroll={{ x: 1100 }}
       data-testid="ledger-history"
     />

@@ -1,11 +1,12 @@
-import { Alert, Button, Col, Divider, Drawer, Form, Input, InputNumber, Radio, Row, Space } from 'antd'
-import { useEffect, useState } from 'react'
+import { Col, Divider, Form, Input, InputNumber, Radio, Row } from 'antd'
+import { useEffect } from 'react'
 import { levelOf } from '../../../domain/regions/code.js'
 import type { ResourceKind } from '../../../domain/resources/kinds.js'
+import { EditDrawer } from '../../components/EditDrawer.js'
 import { RegionPicker } from '../../components/RegionPicker.js'
 import { toast } from '../../lib/feedback.js'
-import { applyFieldErrors, validValues } from '../../lib/form-errors.js'
-import { isApiError, reportError } from '../../lib/http.js'
+import { validValues } from '../../lib/form-errors.js'
+import { useRecordDrawer } from '../../lib/use-record-drawer.js'
 import { UnitSelect } from '../directory/UnitSelect.js'
 import { createResource, getResource, updateResource, type Resource, type ResourceInput } from './api.js'
 import { cleanInput } from './clean-input.js'
@@ -28,9 +29,8 @@ type Props<K extends ResourceKind> = {
 export function ResourceDrawer<K extends ResourceKind>({ kind, open, record, defaultRegionCode, initial, onClose, onSaved }: Props<K>) {
   const config: KindConfig<K> = KIND_CONFIGS[kind]
   const [form] = Form.useForm<ResourceInput<K>>()
-  const [busy, setBusy] = useState(false)
-  const [current, setCurrent] = useState<Resource<K> | null>(record)
-  const [staleNotice, setStaleNotice] = useState(false)
+  const drawer = useRecordDrawer({ form, initial: record, toValues: (r: Resource<K>) => toValues(config, r), reload: (r) => getResource(kind, r.id) })
+  const { current, start: startDrawer } = drawer
   const regionCode = Form.useWatch('regionCode', form)
   const Fields = config.Fields
   // Plain numbers as effect dependencies: a parent's fresh `initial` object must not reset the form.
@@ -39,10 +39,7 @@ export function ResourceDrawer<K extends ResourceKind>({ kind, open, record, def
 
   useEffect(() => {
     if (!open) return
-    setCurrent(record)
-    setStaleNotice(false)
-    form.resetFields()
-    form.setFieldsValue(record
+    startDrawer(record, record
       ? toValues(config, record)
       : {
           regionCode: defaultRegionCode,
@@ -50,53 +47,31 @@ export function ResourceDrawer<K extends ResourceKind>({ kind, open, record, def
           detail: config.blank(levelOf(defaultRegionCode)) as ResourceInput<K>['detail'],
           ...(initialLng != null && initialLat != null ? { lng: initialLng, lat: initialLat } : {}),
         })
-  }, [open, record, defaultRegionCode, initialLng, initialLat, form, config])
+  }, [open, record, defaultRegionCode, initialLng, initialLat, startDrawer, config])
 
   const submit = async () => {
     const raw = await validValues(form)
     if (!raw) return
     const input = cleanInput(raw)
-    setBusy(true)
-    try {
+    await drawer.save(async () => {
       if (current) await updateResource(kind, current.id, { ...input, version: current.version })
       else await createResource(kind, input)
       toast.success(current ? `${config.noun}信息已保存` : `${config.noun}已登记`)
       onSaved()
-    } catch (e) {
-      if (isApiError(e, 'STALE_VERSION') && current) {
-        reportError(e)
-        const fresh = await getResource(kind, current.id).catch(() => null)
-        if (fresh) {
-          setCurrent(fresh)
-          form.setFieldsValue(toValues(config, fresh))
-          setStaleNotice(true)
-        }
-      } else {
-        applyFieldErrors(form, e)
-        reportError(e)
-      }
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
-    <Drawer
+    <EditDrawer
       open={open}
       title={record ? `编辑${config.noun}：${record.name}` : `新增${config.noun}`}
       size={720}
+      busy={drawer.busy}
       onClose={onClose}
-      destroyOnHidden
-      extra={
-        <Space>
-          <Button onClick={onClose}>取消</Button>
-          <Button type="primary" loading={busy} onClick={submit} data-testid="resource-save">保存</Button>
-        </Space>
-      }
+      onSave={submit}
+      saveTestId="resource-save"
+      staleNotice={drawer.staleNotice ? '该记录刚被他人修改，表单已载入最新内容。请核对后重新修改并保存。' : null}
     >
-      {staleNotice && (
-        <Alert type="warning" showIcon style={{ marginBottom: 16 }} title="该记录刚被他人修改，表单已载入最新内容。请核对后重新修改并保存。" />
-      )}
       <Form form={form} layout="vertical" requiredMark data-testid="resource-form">
         <Row gutter={16}>
           <Col span={16}>
@@ -155,7 +130,7 @@ export function ResourceDrawer<K extends ResourceKind>({ kind, open, record, def
           <Input.TextArea maxLength={500} rows={3} showCount />
         </Form.Item>
       </Form>
-    </Drawer>
+    </EditDrawer>
   )
 }
 

@@ -1,12 +1,14 @@
 import { CheckCircleOutlined, PlusOutlined } from '@ant-design/icons'
-import { Button, Input, Popconfirm, Select, Space, Table, Tag, Typography, type TableColumnsType, type TableProps } from 'antd'
+import { Button, Input, Select, Space, Tag, Typography, type TableColumnsType, type TableProps } from 'antd'
 import { useState } from 'react'
 import type { ResourceKind } from '../../../domain/resources/kinds.js'
+import { DeleteButton } from '../../components/DeleteButton.js'
 import { MaskedPhone } from '../../components/MaskedPhone.js'
-import { Page, PageHeader, pagination, Toolbar } from '../../components/PageTable.js'
+import { Page, PagedTable, PageHeader, Toolbar } from '../../components/PageTable.js'
 import { toast } from '../../lib/feedback.js'
 import { orBlank } from '../../lib/format.js'
 import { useAsync } from '../../lib/use-async.js'
+import { useEditing } from '../../lib/use-editing.js'
 import { usePagedList } from '../../lib/use-paged-list.js'
 import { useRegionFilter } from '../../shell/region-filter.js'
 import { useCan } from '../../shell/session.js'
@@ -33,23 +35,12 @@ export function ResourceListPage<K extends ResourceKind>({ kind }: { kind: K }) 
   const [filters, setFilters] = useState<KindFilters>({})
   const [sort, setSort] = useState<Sort>({})
   const [selected, setSelected] = useState<number[]>([])
-  const [editing, setEditing] = useState<{ record: Resource<K> | null } | null>(null)
   const [viewing, setViewing] = useState<number | null>(null)
   const list = usePagedList((p, signal) => listResources(kind, p, signal), {
     regionCode: region.code, q: q || undefined, status, fresh, ...filters, ...sort,
   })
+  const editing = useEditing<Resource<K>>(list.reload)
   const writable = can('resources.write')
-
-  const remove = async (r: Resource<K>) => {
-    try {
-      await deleteResource(kind, r.id, r.version)
-      toast.success(`已删除“${r.name}”`)
-    } catch {
-      // shown by the http client
-    } finally {
-      list.reload()
-    }
-  }
 
   const confirmOne = async (r: Resource<K>) => {
     await confirmResource(kind, r.id, r.version)
@@ -97,16 +88,8 @@ export function ResourceListPage<K extends ResourceKind>({ kind }: { kind: K }) 
       render: (_v, r) => (
         <Space size={0}>
           <ConfirmButton stale={r.stale} onConfirm={() => confirmOne(r)} />
-          <Button type="link" size="small" onClick={() => setEditing({ record: r })}>编辑</Button>
-          <Popconfirm
-            title={`删除“${r.name}”？`}
-            description="删除后不可恢复；如只是暂不使用，可编辑为“停用”。"
-            okText="删除"
-            okButtonProps={{ danger: true }}
-            onConfirm={() => remove(r)}
-          >
-            <Button type="link" size="small" danger>删除</Button>
-          </Popconfirm>
+          <Button type="link" size="small" onClick={() => editing.edit(r)}>编辑</Button>
+          <DeleteButton row={r} description="删除后不可恢复；如只是暂不使用，可编辑为“停用”。" remove={(id, version) => deleteResource(kind, id, version)} onDone={list.reload} />
         </Space>
       ),
     })
@@ -137,20 +120,15 @@ export function ResourceListPage<K extends ResourceKind>({ kind }: { kind: K }) 
             <Button icon={<CheckCircleOutlined />} disabled={selected.length === 0} onClick={confirmSelected} data-testid="resource-confirm-bulk">
               选中的仍有效{selected.length > 0 ? `（${selected.length}）` : ''}
             </Button>
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ record: null })} data-testid="resource-create">
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => editing.create()} data-testid="resource-create">
               新增{config.noun}
             </Button>
           </>
         )}
       />
-      <Table<Resource<K>>
-        rowKey="id"
-        size="small"
-        bordered
+      <PagedTable<Resource<K>>
+        list={list}
         columns={columns}
-        dataSource={list.items}
-        loading={list.loading}
-        pagination={pagination(list)}
         onChange={onTableChange}
         rowSelection={writable ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(Number)), preserveSelectedRowKeys: true } : undefined}
         scroll={{ x: config.scrollX }}
@@ -158,14 +136,11 @@ export function ResourceListPage<K extends ResourceKind>({ kind }: { kind: K }) 
       />
       <ResourceDrawer
         kind={kind}
-        open={editing !== null}
-        record={editing?.record ?? null}
+        open={editing.open}
+        record={editing.row}
         defaultRegionCode={region.code}
-        onClose={() => setEditing(null)}
-        onSaved={() => {
-          setEditing(null)
-          list.reload()
-        }}
+        onClose={editing.close}
+        onSaved={editing.saved}
       />
       <ResourceDetailDrawer
         kind={kind}
@@ -174,7 +149,7 @@ export function ResourceListPage<K extends ResourceKind>({ kind }: { kind: K }) 
         onChanged={list.reload}
         onEdit={(r) => {
           setViewing(null)
-          setEditing({ record: r })
+          editing.edit(r)
         }}
       />
     </Page>

@@ -1,11 +1,12 @@
-import { Alert, Button, Col, DatePicker, Drawer, Form, Input, InputNumber, Radio, Row, Select, Space } from 'antd'
+import { Alert, Col, DatePicker, Form, Input, InputNumber, Radio, Row, Select } from 'antd'
 import dayjs, { type Dayjs } from 'dayjs'
-import { useEffect, useState } from 'react'
+import { useEffect } from 'react'
 import { CONDITIONS, RESERVE_FORMS } from '../../../domain/resources/kinds.js'
+import { EditDrawer } from '../../components/EditDrawer.js'
 import { RegionPicker } from '../../components/RegionPicker.js'
 import { toast } from '../../lib/feedback.js'
-import { applyFieldErrors, validValues } from '../../lib/form-errors.js'
-import { isApiError, reportError } from '../../lib/http.js'
+import { validValues } from '../../lib/form-errors.js'
+import { useRecordDrawer } from '../../lib/use-record-drawer.js'
 import { UnitSelect } from '../directory/UnitSelect.js'
 import { PersonPicker } from '../resources/PersonPicker.js'
 import { ResourceSelect } from '../resources/ResourceSelect.js'
@@ -31,9 +32,8 @@ const options = (table: Record<string, string>) => Object.entries(table).map(([v
 
 export function SupplyDrawer({ open, supply, defaultRegionCode, initial, onClose, onSaved }: Props) {
   const [form] = Form.useForm<Values>()
-  const [busy, setBusy] = useState(false)
-  const [current, setCurrent] = useState<Supply | null>(supply)
-  const [staleNotice, setStaleNotice] = useState(false)
+  const drawer = useRecordDrawer({ form, initial: supply, toValues, reload: (s) => getSupply(s.id) })
+  const { current, start: startDrawer } = drawer
   const regionCode = Form.useWatch('regionCode', form)
   // Plain numbers as effect dependencies: a parent's fresh `initial` object must not reset the form.
   const initialLng = initial?.lng
@@ -41,60 +41,35 @@ export function SupplyDrawer({ open, supply, defaultRegionCode, initial, onClose
 
   useEffect(() => {
     if (!open) return
-    setCurrent(supply)
-    setStaleNotice(false)
-    form.resetFields()
-    form.setFieldsValue(supply ? toValues(supply) : {
+    startDrawer(supply, supply ? toValues(supply) : {
       regionCode: defaultRegionCode, unit: '件', isEquipment: 'false', reserveForm: 'physical', condition: 'good', quantity: 0,
       ...(initialLng != null && initialLat != null ? { lng: initialLng, lat: initialLat } : {}),
     })
-  }, [open, supply, defaultRegionCode, initialLng, initialLat, form])
+  }, [open, supply, defaultRegionCode, initialLng, initialLat, startDrawer])
 
   const submit = async () => {
     const raw = await validValues(form)
     if (!raw) return
     const { quantity, ...fields } = fromValues(raw)
-    setBusy(true)
-    try {
+    await drawer.save(async () => {
       if (current) await updateSupply(current.id, { ...fields, version: current.version })
       else await createSupply({ ...fields, quantity: quantity ?? 0 })
       toast.success(current ? '物资装备信息已保存' : '物资装备已登记')
       onSaved()
-    } catch (e) {
-      if (isApiError(e, 'STALE_VERSION') && current) {
-        reportError(e)
-        const fresh = await getSupply(current.id).catch(() => null)
-        if (fresh) {
-          setCurrent(fresh)
-          form.setFieldsValue(toValues(fresh))
-          setStaleNotice(true)
-        }
-      } else {
-        applyFieldErrors(form, e)
-        reportError(e)
-      }
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
-    <Drawer
+    <EditDrawer
       open={open}
       title={supply ? `编辑物资装备：${supply.name}` : '新增物资装备'}
       size={720}
+      busy={drawer.busy}
       onClose={onClose}
-      destroyOnHidden
-      extra={
-        <Space>
-          <Button onClick={onClose}>取消</Button>
-          <Button type="primary" loading={busy} onClick={submit} data-testid="supply-save">保存</Button>
-        </Space>
-      }
+      onSave={submit}
+      saveTestId="supply-save"
+      staleNotice={drawer.staleNotice ? '该条目刚被他人修改，表单已载入最新内容。请核对后重新修改并保存。' : null}
     >
-      {staleNotice && (
-        <Alert type="warning" showIcon style={{ marginBottom: 16 }} title="该条目刚被他人修改，表单已载入最新内容。请核对后重新修改并保存。" />
-      )}
       <Form form={form} layout="vertical" requiredMark data-testid="supply-form">
         <Row gutter={16}>
           <Col span={12}>
@@ -218,7 +193,7 @@ export function SupplyDrawer({ open, supply, defaultRegionCode, initial, onClose
           <Input.TextArea maxLength={500} rows={3} showCount />
         </Form.Item>
       </Form>
-    </Drawer>
+    </EditDrawer>
   )
 }
 

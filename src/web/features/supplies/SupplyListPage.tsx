@@ -1,11 +1,13 @@
 import { CheckCircleOutlined, PlusOutlined } from '@ant-design/icons'
-import { Button, Input, Popconfirm, Select, Space, Table, Tag, Tooltip, Typography, type TableColumnsType, type TableProps } from 'antd'
+import { Button, Input, Select, Space, Tag, Tooltip, Typography, type TableColumnsType, type TableProps } from 'antd'
 import { useState } from 'react'
 import { CONDITIONS, RESERVE_FORMS } from '../../../domain/resources/kinds.js'
+import { DeleteButton } from '../../components/DeleteButton.js'
 import { MaskedPhone } from '../../components/MaskedPhone.js'
-import { Page, PageHeader, pagination, Toolbar } from '../../components/PageTable.js'
+import { Page, PagedTable, PageHeader, Toolbar } from '../../components/PageTable.js'
 import { toast } from '../../lib/feedback.js'
 import { orBlank } from '../../lib/format.js'
+import { useEditing } from '../../lib/use-editing.js'
 import { usePagedList } from '../../lib/use-paged-list.js'
 import { useRegionFilter } from '../../shell/region-filter.js'
 import { useCan } from '../../shell/session.js'
@@ -47,7 +49,6 @@ export function SupplyListPage() {
   const [f, setF] = useState<Filters>({})
   const [sort, setSort] = useState<Sort>({})
   const [selected, setSelected] = useState<number[]>([])
-  const [editing, setEditing] = useState<{ supply: Supply | null } | null>(null)
   const [viewing, setViewing] = useState<number | null>(null)
   const set = (patch: Partial<Filters>) => setF((x) => ({ ...x, ...patch }))
   const list = usePagedList((p, signal) => listSupplies(p, signal), {
@@ -61,18 +62,8 @@ export function SupplyListPage() {
     fresh: f.fresh === undefined ? undefined : f.fresh === 'fresh',
     ...sort,
   })
+  const editing = useEditing<Supply>(list.reload)
   const writable = can('resources.write')
-
-  const remove = async (s: Supply) => {
-    try {
-      await deleteSupply(s.id, s.version)
-      toast.success(`已删除“${s.name}”`)
-    } catch {
-      // shown by the http client
-    } finally {
-      list.reload()
-    }
-  }
 
   const confirm = async (ids: number[]) => {
     await confirmBulk(ids.map((id) => ({ kind: 'supply', id })))
@@ -120,16 +111,8 @@ export function SupplyListPage() {
       render: (_v, s) => (
         <Space size={0}>
           <ConfirmButton stale={s.stale} onConfirm={() => confirm([s.id])} />
-          <Button type="link" size="small" onClick={() => setEditing({ supply: s })}>编辑</Button>
-          <Popconfirm
-            title={`删除“${s.name}”？`}
-            description="删除后其出入库记录一并删除，且不可恢复。"
-            okText="删除"
-            okButtonProps={{ danger: true }}
-            onConfirm={() => remove(s)}
-          >
-            <Button type="link" size="small" danger>删除</Button>
-          </Popconfirm>
+          <Button type="link" size="small" onClick={() => editing.edit(s)}>编辑</Button>
+          <DeleteButton row={s} description="删除后其出入库记录一并删除，且不可恢复。" remove={deleteSupply} onDone={list.reload} />
         </Space>
       ),
     })
@@ -176,32 +159,24 @@ export function SupplyListPage() {
             <Button icon={<CheckCircleOutlined />} disabled={selected.length === 0} onClick={() => void confirm(selected).catch(() => {})} data-testid="supply-confirm-bulk">
               选中的仍有效{selected.length > 0 ? `（${selected.length}）` : ''}
             </Button>
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ supply: null })} data-testid="supply-create">新增物资装备</Button>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => editing.create()} data-testid="supply-create">新增物资装备</Button>
           </>
         )}
       />
-      <Table<Supply>
-        rowKey="id"
-        size="small"
-        bordered
+      <PagedTable<Supply>
+        list={list}
         columns={columns}
-        dataSource={list.items}
-        loading={list.loading}
-        pagination={pagination(list)}
         onChange={onTableChange}
         rowSelection={writable ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(Number)), preserveSelectedRowKeys: true } : undefined}
         scroll={{ x: 1600 }}
         data-testid="supplies-table"
       />
       <SupplyDrawer
-        open={editing !== null}
-        supply={editing?.supply ?? null}
+        open={editing.open}
+        supply={editing.row}
         defaultRegionCode={region.code}
-        onClose={() => setEditing(null)}
-        onSaved={() => {
-          setEditing(null)
-          list.reload()
-        }}
+        onClose={editing.close}
+        onSaved={editing.saved}
       />
       <SupplyDetailDrawer
         id={viewing}
@@ -209,7 +184,7 @@ export function SupplyListPage() {
         onChanged={list.reload}
         onEdit={(s) => {
           setViewing(null)
-          setEditing({ supply: s })
+          editing.edit(s)
         }}
       />
     </Page>

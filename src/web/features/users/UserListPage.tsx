@@ -1,7 +1,7 @@
 import { PlusOutlined } from '@ant-design/icons'
-import { Button, Input, Popconfirm, Select, Space, Table, Tag, Tooltip, type TableColumnsType } from 'antd'
+import { Button, Input, Popconfirm, Select, Space, Tag, Tooltip, type TableColumnsType } from 'antd'
 import { useState } from 'react'
-import { Page, PageHeader, pagination, Toolbar } from '../../components/PageTable.js'
+import { Page, PagedTable, PageHeader, Toolbar } from '../../components/PageTable.js'
 import { toast } from '../../lib/feedback.js'
 import { formatTime } from '../../lib/format.js'
 import { useAsync } from '../../lib/use-async.js'
@@ -118,14 +118,9 @@ export function UserListPage() {
           </Button>
         )}
       />
-      <Table<User>
-        rowKey="id"
-        size="small"
-        bordered
+      <PagedTable<User>
+        list={list}
         columns={columns}
-        dataSource={list.items}
-        loading={list.loading}
-        pagination={pagination(list)}
         scroll={{ x: 1200 }}
         data-testid="users-table"
       />

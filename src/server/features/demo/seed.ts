@@ -54,7 +54,7 @@ export async function seedDemo(db: Db, rootCode: string): Promise<DemoLogin[]> {
       const label = `${roleDef(p.role)!.label}`
       const user = await trx.insertInto('appUser').values({
         username: p.username,
-        displayName: `演示-${region.name}${label}`,
+        displayName: `${region.name}·${label}（演示）`,
         role: p.role,
         regionCode: p.regionCode,
         passwordHash: await hashPassword(password),

@@ -51,18 +51,22 @@ export async function commitImport(db: Db, scope: Scope, actor: Actor, id: numbe
       const writer = new ChunkWriter(trx, id, imp.regionCode, actor)
       // The rows were written by the finished parse and no longer change: the next chunk is read
       // on another connection while this transaction writes the current one.
-      const readChunk = (after: number) => db.selectFrom('ledgerImportRow').select(['rowNo', sql<Target>`data->'target'`.as('target')])
-        .where('importId', '=', id).where('outcome', 'in', ['create', 'update']).where('rowNo', '>', after)
-        .orderBy('rowNo').limit(CHUNK).execute()
+      // Its targets are also unpacked then, while the database runs the current chunk's statement.
+      type Chunk = { last: number; targets: Target[] }
+      const readChunk = async (after: number): Promise<Chunk> => {
+        const rows = await db.selectFrom('ledgerImportRow').select(['rowNo', sql<Target>`data->'target'`.as('target')])
+          .where('importId', '=', id).where('outcome', 'in', ['create', 'update']).where('rowNo', '>', after)
+          .orderBy('rowNo').limit(CHUNK).execute()
+        return { last: rows.length < CHUNK ? -1 : rows[rows.length - 1].rowNo, targets: rows.map((r) => targetFrom(r.target)) }
+      }
       let next = readChunk(-1)
       let written = 0
       for (;;) {
-        const rows = await next
-        if (rows.length === 0) break
-        next = rows.length < CHUNK ? Promise.resolve([]) : readChunk(rows[rows.length - 1].rowNo)
+        const { last, targets } = await next
+        if (targets.length === 0) break
+        next = last < 0 ? Promise.resolve({ last, targets: [] }) : readChunk(last)
         next.catch(() => {})
-        written += rows.length
-        const targets = rows.map((r) => targetFrom(r.target))
+        written += targets.length
         await writer.supplies(targets.filter((t): t is SupplyTarget => t.kind === 'supply'))
         await writer.teams(targets.filter((t): t is TeamTarget => t.kind === 'team'))
         await writer.contacts(targets.filter((t): t is ContactTarget => t.kind === 'contact'))

@@ -23,6 +23,8 @@ const BATCH = 1000
 export const MAX_ROWS = 300_000
 // Progress reaches ledger_import.total_rows every this many rows.
 const PROGRESS_EVERY = 5000
+// Batches being written at once (each holds a pooled connection meanwhile).
+const SAVERS = 2
 
 export type ParseJob = {
   db: Db
@@ -39,9 +41,11 @@ type Parsed = { rowNo: number; data: Record<string, unknown>; problems: CellProb
 
 export async function parseImport(job: ParseJob): Promise<void> {
   const { db, importId, annex } = job
-  // One batch is judged and saved while the reader reads the next: the database and the
-  // unzipping take turns on different cores instead of waiting for each other.
-  let writing: Promise<void> = Promise.resolve()
+  // Batches are judged one after another (a duplicate must name the earlier row) while the
+  // reader reads on, and up to SAVERS of them are saved at once, each on a connection of its own:
+  // the unzipping and the database work on different cores instead of waiting for each other.
+  let judged: Promise<unknown> = Promise.resolve()
+  const saving: Array<Promise<void>> = []
   try {
     const { meta, rows } = await openLedger(fs.createReadStream(job.filePath), job.fileName, { columns: annex.columns }, { maxRows: MAX_ROWS })
     const stored: StoredSummary = { meta: presentMeta(annex, meta) }
@@ -51,39 +55,45 @@ export async function parseImport(job: ParseJob): Promise<void> {
     const firstRowOf = new Map<string, number>()
     const counts = { total: 0, valid: 0, errors: 0 }
     let batch: LedgerRow[] = []
-    const save = async (rows: LedgerRow[]) => {
-      const parsed = await judge(db, resolver, annex, rows, firstRowOf, firstLedger)
+    const save = async (parsed: Parsed[]) => {
       await saveRows(db, importId, parsed)
+      const before = counts.total
       counts.total += parsed.length
       counts.errors += parsed.filter((p) => p.outcome === 'error').length
       counts.valid = counts.total - counts.errors
-      if (counts.total % PROGRESS_EVERY < BATCH || rows.length < BATCH) {
+      if (Math.floor(counts.total / PROGRESS_EVERY) > Math.floor(before / PROGRESS_EVERY)) {
         await db.updateTable('ledgerImport').set({ totalRows: counts.total, validRows: counts.valid, errorRows: counts.errors })
           .where('id', '=', importId).execute()
       }
     }
     const flush = async () => {
-      await writing
+      await judged
+      if (saving.length >= SAVERS) await saving.shift()
       const rows = batch
       batch = []
-      writing = save(rows)
-      // Keep the rejection for the await above; the reader must not stop on an unhandled one.
-      writing.catch(() => {})
+      const parsed = judge(db, resolver, annex, rows, firstRowOf, firstLedger)
+      judged = parsed
+      const saved = parsed.then(save)
+      // Keep the rejections for the awaits above; the reader must not stop on an unhandled one.
+      parsed.catch(() => {})
+      saved.catch(() => {})
+      saving.push(saved)
     }
     for await (const row of rows) {
       batch.push(row)
       if (batch.length >= BATCH) await flush()
     }
     await flush()
-    await writing
+    await judged
+    while (saving.length > 0) await saving.shift()
     await db.updateTable('ledgerImport').set({
       status: 'previewed', totalRows: counts.total, validRows: counts.valid, errorRows: counts.errors,
       message: counts.total === 0 ? '表格中没有读到数据行' : null,
     }).where('id', '=', importId).execute()
   } catch (err) {
     if (!(err instanceof LedgerFileError)) job.logError(err)
-    // A batch still being saved must land before its rows are cleared away.
-    await writing.catch(() => {})
+    // Batches still being saved must land before their rows are cleared away.
+    await Promise.allSettled([judged, ...saving])
     const message = err instanceof LedgerFileError ? err.message : '读取文件时出错，请确认文件是 Excel 或 CSV 格式的台账后重新上传'
     await db.deleteFrom('ledgerImportRow').where('importId', '=', importId).execute()
     await db.updateTable('ledgerImport').set({ status: 'failed', message, totalRows: 0, validRows: 0, errorRows: 0 })

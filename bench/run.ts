@@ -23,11 +23,12 @@ for (const file of files) {
   if (run.code !== 0) failed.push(file)
 }
 
-/** "< 60" style goals: met when the value is under the number. */
+/** "< 60" and "≤ 20" style goals: met when the value is under (or at) the number. */
 function meets(r: BenchResult): string {
-  const m = /^<\s*([\d.]+)/.exec(r.goal)
+  const m = /^(<|≤)\s*([\d.]+)/.exec(r.goal)
   if (!m) return ''
-  return r.value < Number(m[1]) ? '达标' : '未达标'
+  const limit = Number(m[2])
+  return (m[1] === '<' ? r.value < limit : r.value <= limit) ? '达标' : '未达标'
 }
 
 const results = await readResults()

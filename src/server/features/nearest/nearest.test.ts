@@ -135,6 +135,12 @@ describe('supplies', () => {
     expect(picks(byClass)).toEqual([[rope, 1.5, 5], [hard, 2, 1]])
   })
 
+  it('matches Latin letters in names regardless of case', async () => {
+    const lamp = await addSupply({ name: 'LED应急灯', quantity: 10, unit: '个', at: north(1) })
+    const [r] = (await found({ at: AT, needs: [{ type: 'supply', name: 'led', quantity: 5 }] })).results
+    expect(picks(r)).toEqual([[lamp, 1, 5]])
+  })
+
   it('counts only 完好 lines unless asked, and never 报废 ones or empty ones', async () => {
     const repair = await addSupply({ name: '冲锋舟', quantity: 5, condition: 'repair', at: north(1) })
     await addSupply({ name: '冲锋舟', quantity: 5, condition: 'scrapped', at: north(1) })

@@ -2,7 +2,7 @@ import { sql, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kys
 import { toWgs84 } from '../../../domain/map/crs.js'
 import { describeNeed, neededAmount, type Need, type ShelterNeed, type SupplyNeed, type TeamNeed } from '../../../domain/map/needs.js'
 import { maskPhone } from '../../../domain/people/phone.js'
-import type { Db } from '../../db/database.js'
+import { PREPARED, type Db } from '../../db/database.js'
 import { codeInScope, inScope, type Scope } from '../../db/scope.js'
 import { AppError, outOfScope } from '../../errors.js'
 import { badField, containsPattern, regionFilter, text } from '../directory/input.js'
@@ -193,6 +193,7 @@ function supplyFetch(db: Db, s: Scopes, g: Geometry, need: SupplyNeed): Fetch {
           (select coalesce(sp.liaison_person_id, sp.responsible_person_id) from resource sp where sp.id = s.storage_point_id))`, s.scope).as('contact'),
       ])
       .limit(limit)
+      .modifyEnd(PREPARED)
       .execute()
     return rows.map((r) => ({
       id: r.id, amount: r.quantity, planar: r.planar, km: r.km, usable: r.usable,

@@ -1,6 +1,7 @@
 import type { Config } from '../../config.js'
 import type { Db } from '../../db/database.js'
 import { jurisdictionPrefix } from '../../../domain/regions/code.js'
+import { placeRegionPositions } from '../map/positions.js'
 import { loadRegions } from '../regions/load.js'
 import { seedDemo } from './seed.js'
 
@@ -9,12 +10,14 @@ import { seedDemo } from './seed.js'
  * database with demo enabled, the demo data. Runs at every start; does nothing the second time.
  */
 export async function prepareDeployment(db: Db, config: Config, log: (line: string) => void): Promise<void> {
-  const root = await db.selectFrom('region').select('code').where('code', '=', config.rootRegion).executeTakeFirst()
+  const root = await db.selectFrom('region').select(['code', 'lng']).where('code', '=', config.rootRegion).executeTakeFirst()
   if (!root) {
     const started = Date.now()
     const result = await loadRegions(db, jurisdictionPrefix(config.rootRegion))
     log(`已载入区划 ${result.rows} 条（${((Date.now() - started) / 1000).toFixed(1)} 秒）`)
   }
+  // Regions need a position for the one-map and for "nearest to this village", demo or not.
+  if (!root?.lng) await placeRegionPositions(db, jurisdictionPrefix(config.rootRegion))
   const anyUser = await db.selectFrom('appUser').select('id').limit(1).executeTakeFirst()
   if (!anyUser && config.demo) {
     const logins = await seedDemo(db, config.rootRegion)

@@ -8,6 +8,7 @@ import pg from 'pg'
 import { jurisdictionPrefix, REGION_LEVEL_LABELS, REGION_LEVELS, type RegionLevel } from '../../../domain/regions/code.js'
 import { readConfig } from '../../config.js'
 import { connectDatabase } from '../../db/connect.js'
+import { placeRegionPositions } from '../map/positions.js'
 import { loadRegions } from './load.js'
 
 const USAGE = `用法：npm run regions:load -- <区划代码前缀|all>
@@ -51,6 +52,11 @@ async function main(): Promise<number> {
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
     const levels = REGION_LEVELS.map((l) => `${REGION_LEVEL_LABELS[l]} ${result.byLevel[l]}`).join('，')
     console.log(`导入完成：共 ${result.rows} 条（${levels}），其中新增或更新 ${result.changed} 条，未变 ${result.rows - result.changed} 条；用时 ${seconds} 秒。`)
+    // Map positions: real county centres, synthetic places below them (never overwriting a
+    // surveyed one), so the new regions appear on the one-map and can be searched from.
+    const placing = Date.now()
+    await placeRegionPositions(db, prefix)
+    console.log(`已为区划标注地图位置（区县为真实中心点，乡镇、村为示意位置）；用时 ${((Date.now() - placing) / 1000).toFixed(1)} 秒。`)
     return 0
   } finally {
     await db.destroy()

@@ -1,5 +1,5 @@
 import { Select } from 'antd'
-import { useEffect, useRef, useState } from 'react'
+import { useRemoteSearch } from '../../lib/use-remote-search.js'
 import { listPeople, type Person } from './people-api.js'
 
 type Props = {
@@ -13,33 +13,11 @@ type Props = {
 
 /** Searchable person choice by name, post or unit: the first 20 matches, asked of the server. */
 export function PersonSelect({ value, onChange, regionCode, initialLabel, placeholder = '输入姓名搜索人员' }: Props) {
-  const [q, setQ] = useState('')
-  const [found, setFound] = useState<Person[]>([])
-  const [loading, setLoading] = useState(false)
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined)
-
-  useEffect(() => {
-    const ac = new AbortController()
-    clearTimeout(timer.current)
-    timer.current = setTimeout(() => {
-      setLoading(true)
-      listPeople({ regionCode, q: q.trim() || undefined, page: 1, pageSize: 20 }, ac.signal)
-        .then((r) => setFound(r.items))
-        .catch(() => {})
-        .finally(() => { if (!ac.signal.aborted) setLoading(false) })
-    }, q ? 250 : 0)
-    return () => {
-      clearTimeout(timer.current)
-      ac.abort()
-    }
-  }, [q, regionCode])
-
+  const { found, loading, setQ, nameOf } = useRemoteSearch(
+    (q, signal) => listPeople({ regionCode, q, page: 1, pageSize: 20 }, signal).then((r) => r.items), [regionCode])
   const describe = (p: Person) => [p.unitName, p.post].filter(Boolean).join(' · ')
-  // Names seen so far, so the chosen person keeps a name when a new search drops them.
-  const seen = useRef(new Map<number, string>())
-  for (const p of found) seen.current.set(p.id, p.name)
   const options = found.map((p) => ({ value: p.id, label: p.name, hint: describe(p) }))
-  const chosenName = value ? seen.current.get(value) ?? initialLabel : null
+  const chosenName = nameOf(value, initialLabel)
   if (value && chosenName && !options.some((o) => o.value === value)) options.unshift({ value, label: chosenName, hint: '' })
 
   return (

@@ -1,5 +1,5 @@
 import { Select } from 'antd'
-import { useEffect, useRef, useState } from 'react'
+import { useRemoteSearch } from '../../lib/use-remote-search.js'
 import { listUnits, type Unit } from './units-api.js'
 
 type Props = {
@@ -15,32 +15,10 @@ type Props = {
 
 /** Searchable unit choice: the first 20 matches of what is typed, asked of the server. */
 export function UnitSelect({ value, onChange, regionCode, initialLabel, placeholder = '输入名称搜索单位', ...rest }: Props) {
-  const [q, setQ] = useState('')
-  const [options, setOptions] = useState<Unit[]>([])
-  const [loading, setLoading] = useState(false)
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined)
-
-  useEffect(() => {
-    const ac = new AbortController()
-    clearTimeout(timer.current)
-    timer.current = setTimeout(() => {
-      setLoading(true)
-      listUnits({ regionCode, q: q.trim() || undefined, page: 1, pageSize: 20 }, ac.signal)
-        .then((r) => setOptions(r.items))
-        .catch(() => {})
-        .finally(() => { if (!ac.signal.aborted) setLoading(false) })
-    }, q ? 250 : 0)
-    return () => {
-      clearTimeout(timer.current)
-      ac.abort()
-    }
-  }, [q, regionCode])
-
-  // Names of units seen so far, so the chosen one keeps its name when a new search drops it.
-  const seen = useRef(new Map<number, string>())
-  for (const u of options) seen.current.set(u.id, u.name)
+  const { found: options, loading, setQ, nameOf } = useRemoteSearch(
+    (q, signal) => listUnits({ regionCode, q, page: 1, pageSize: 20 }, signal).then((r) => r.items), [regionCode])
   const opts = options.map((u) => ({ value: u.id, label: u.name, title: `${u.name}（${u.regionName}）` }))
-  const chosenName = value ? seen.current.get(value) ?? initialLabel : null
+  const chosenName = nameOf(value, initialLabel)
   if (value && chosenName && !opts.some((o) => o.value === value)) opts.unshift({ value, label: chosenName, title: chosenName })
 
   return (

@@ -1,5 +1,5 @@
 import { Select } from 'antd'
-import { useEffect, useRef, useState } from 'react'
+import { useRemoteSearch } from '../../lib/use-remote-search.js'
 import { listPeople, type Person } from '../directory/people-api.js'
 
 type Props = {
@@ -16,33 +16,10 @@ type Props = {
  * and liaisons are chosen, never typed in, so their phones stay in one place (人员通讯录).
  */
 export function PersonPicker({ value, onChange, initialLabel, placeholder = '输入姓名搜索人员通讯录', ...rest }: Props) {
-  const [q, setQ] = useState('')
-  const [found, setFound] = useState<Person[]>([])
-  const [loading, setLoading] = useState(false)
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined)
-
-  useEffect(() => {
-    const ac = new AbortController()
-    clearTimeout(timer.current)
-    // Wait for a pause in typing: each keystroke of a name would otherwise be a query.
-    timer.current = setTimeout(() => {
-      setLoading(true)
-      listPeople({ q: q.trim() || undefined, page: 1, pageSize: 20 }, ac.signal)
-        .then((r) => setFound(r.items))
-        .catch(() => {})
-        .finally(() => { if (!ac.signal.aborted) setLoading(false) })
-    }, q ? 250 : 0)
-    return () => {
-      clearTimeout(timer.current)
-      ac.abort()
-    }
-  }, [q])
-
-  // Names seen so far, so the chosen person keeps a name when a new search drops them.
-  const seen = useRef(new Map<number, string>())
-  for (const p of found) seen.current.set(p.id, p.name)
+  const { found, loading, setQ, nameOf } = useRemoteSearch(
+    (q, signal) => listPeople({ q, page: 1, pageSize: 20 }, signal).then((r) => r.items), [])
   const options = found.map((p) => ({ value: p.id, label: p.name, hint: [p.unitName, p.post, p.mobile].filter(Boolean).join(' · ') }))
-  const chosenName = value ? seen.current.get(value) ?? initialLabel : null
+  const chosenName = nameOf(value, initialLabel)
   if (value && chosenName && !options.some((o) => o.value === value)) options.unshift({ value, label: chosenName, hint: '' })
 
   return (

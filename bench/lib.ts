@@ -160,3 +160,21 @@ export async function benchDatabase(): Promise<{ db: Db; pool: pg.Pool; url: str
     },
   }
 }
+
+/**
+ * `with places …, items …` for benchmarks that fill 浙江 (regions '33' loaded) with supply
+ * lines: `places` holds its township and village codes, `items` twenty things ledgers list
+ * (name, unit, top class, equipment or not) numbered 0–19 for `g % 20`.
+ */
+export const PROVINCE_SUPPLY_CTE = `with places as (
+      select array_agg(code order by code) as codes, count(*)::int as n
+      from region where code like '33%' and level in ('township', 'village')
+    ), items (i, name, unit, class_code, is_equipment) as (values
+      (0, '救生衣', '件', '2000000', false), (1, '救生圈', '个', '2000000', false), (2, '冲锋舟', '艘', '2000000', true),
+      (3, '发电机', '台', '2000000', true), (4, '抽水泵', '台', '2000000', true), (5, '对讲机', '部', '2000000', true),
+      (6, '应急灯', '个', '2000000', false), (7, '雨衣', '件', '2000000', false), (8, '帐篷', '顶', '1000000', false),
+      (9, '棉被', '床', '1000000', false), (10, '折叠床', '张', '1000000', false), (11, '矿泉水', '箱', '1000000', false),
+      (12, '方便面', '箱', '1000000', false), (13, '编织袋', '条', '3000000', false), (14, '沙袋', '个', '3000000', false),
+      (15, '铁锹', '把', '3000000', false), (16, '土工布', '平方米', '3000000', false), (17, '木桩', '根', '3000000', false),
+      (18, '警戒带', '卷', '9000000', false), (19, '喊话器', '个', '9000000', false)
+    )`

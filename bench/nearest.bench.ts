@@ -9,7 +9,8 @@
 import { scopeOf } from '../src/server/db/scope.js'
 import { findNearestSufficient } from '../src/server/features/nearest/nearest.js'
 import { loadRegions } from '../src/server/features/regions/load.js'
-import { benchDatabase, record, time } from './lib.js'
+import { benchDatabase, record, time, PROVINCE_SUPPLY_CTE } from './lib.js'
+import { seededRandom } from '../src/domain/seeded-random.js'
 
 const LINES = 1_000_000
 const PROVINCE = '330000000000'
@@ -27,17 +28,6 @@ const NEEDS = [
   { name: '发电机', unit: '台', quantity: 3 },
 ]
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run asks the same questions. */
-function random(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
 
 const { db, pool, close } = await benchDatabase()
@@ -48,18 +38,7 @@ try {
   // One statement: each line goes to a township or village in turn, at a position scattered over
   // the box by multiplicative hashing, with a name and unit from a short list of what ledgers hold.
   const fill = await time(() => pool.query(`
-    with places as (
-      select array_agg(code order by code) as codes, count(*)::int as n
-      from region where code like '33%' and level in ('township', 'village')
-    ), items (i, name, unit, class_code, is_equipment) as (values
-      (0, '救生衣', '件', '2000000', false), (1, '救生圈', '个', '2000000', false), (2, '冲锋舟', '艘', '2000000', true),
-      (3, '发电机', '台', '2000000', true), (4, '抽水泵', '台', '2000000', true), (5, '对讲机', '部', '2000000', true),
-      (6, '应急灯', '个', '2000000', false), (7, '雨衣', '件', '2000000', false), (8, '帐篷', '顶', '1000000', false),
-      (9, '棉被', '床', '1000000', false), (10, '折叠床', '张', '1000000', false), (11, '矿泉水', '箱', '1000000', false),
-      (12, '方便面', '箱', '1000000', false), (13, '编织袋', '条', '3000000', false), (14, '沙袋', '个', '3000000', false),
-      (15, '铁锹', '把', '3000000', false), (16, '土工布', '平方米', '3000000', false), (17, '木桩', '根', '3000000', false),
-      (18, '警戒带', '卷', '9000000', false), (19, '喊话器', '个', '9000000', false)
-    )
+    ${PROVINCE_SUPPLY_CTE}
     insert into supply (region_code, class_code, name, unit, is_equipment, condition, quantity, lng, lat)
     select p.codes[1 + ((g::bigint * 7919) % p.n)::int], it.class_code, it.name, it.unit, it.is_equipment,
       case when g % 53 = 0 then 'repair' when g % 97 = 0 then 'scrapped' else 'good' end,
@@ -73,7 +52,7 @@ try {
   await pool.query('analyze supply')
   console.log(`生成物资明细：${fill.result.rowCount} 条，${(fill.ms / 1000).toFixed(1)} 秒`)
 
-  const rand = random(20260101)
+  const rand = seededRandom(20260101)
   const questions = Array.from({ length: QUERIES + WARMUP }, () => ({
     lng: 118.5 + 4 * rand(), lat: 27.5 + 3.2 * rand(), need: NEEDS[Math.floor(rand() * NEEDS.length)],
   }))

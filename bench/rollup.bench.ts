@@ -7,7 +7,7 @@ import pg from 'pg'
 import { scopeOf } from '../src/server/db/scope.js'
 import { rollupSupplies } from '../src/server/features/rollup/queries.js'
 import { loadRegions } from '../src/server/features/regions/load.js'
-import { benchDatabase, medianMs, record, time } from './lib.js'
+import { benchDatabase, medianMs, record, time, PROVINCE_SUPPLY_CTE } from './lib.js'
 
 const LINES = 1_000_000
 const PROVINCE = '330000000000'
@@ -26,18 +26,7 @@ try {
   // One statement: each line goes to a township or village in turn, with a name, unit and top
   // class from a short list of what ledgers hold, a tenth equipment, some awaiting repair.
   const fill = await time(() => pool.query(`
-    with places as (
-      select array_agg(code order by code) as codes, count(*)::int as n
-      from region where code like '33%' and level in ('township', 'village')
-    ), items (i, name, unit, class_code, is_equipment) as (values
-      (0, '救生衣', '件', '2000000', false), (1, '救生圈', '个', '2000000', false), (2, '冲锋舟', '艘', '2000000', true),
-      (3, '发电机', '台', '2000000', true), (4, '抽水泵', '台', '2000000', true), (5, '对讲机', '部', '2000000', true),
-      (6, '应急灯', '个', '2000000', false), (7, '雨衣', '件', '2000000', false), (8, '帐篷', '顶', '1000000', false),
-      (9, '棉被', '床', '1000000', false), (10, '折叠床', '张', '1000000', false), (11, '矿泉水', '箱', '1000000', false),
-      (12, '方便面', '箱', '1000000', false), (13, '编织袋', '条', '3000000', false), (14, '沙袋', '个', '3000000', false),
-      (15, '铁锹', '把', '3000000', false), (16, '土工布', '平方米', '3000000', false), (17, '木桩', '根', '3000000', false),
-      (18, '警戒带', '卷', '9000000', false), (19, '喊话器', '个', '9000000', false)
-    )
+    ${PROVINCE_SUPPLY_CTE}
     insert into supply (region_code, class_code, name, unit, is_equipment, condition, quantity, confirmed_at)
     select p.codes[1 + ((g::bigint * 7919) % p.n)::int], it.class_code, it.name, it.unit, it.is_equipment,
       case when g % 53 = 0 then 'repair' when g % 97 = 0 then 'scrapped' else 'good' end,

@@ -4,14 +4,19 @@ import fastifyCookie from '@fastify/cookie'
 import fastifySwagger from '@fastify/swagger'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify'
+import { channelsOff, type ChannelConfig } from './channels/config.js'
 import type { Db } from './db/database.js'
 import { auditRoutes } from './features/audit/routes.js'
 import { authRoutes } from './features/auth/routes.js'
 import { groupsRoutes } from './features/directory/groups-routes.js'
 import { peopleRoutes } from './features/directory/people-routes.js'
 import { unitsRoutes } from './features/directory/units-routes.js'
+import { confirmRoutes } from './features/confirm/routes.js'
+import { gatewayRoutes } from './features/gateway/routes.js'
 import { healthRoutes } from './features/health/routes.js'
+import { inboxRoutes } from './features/inbox/routes.js'
 import { ledgersRoutes } from './features/ledgers/routes.js'
+import { linkageRoutes } from './features/linkage/routes.js'
 import { mapRoutes } from './features/map/routes.js'
 import { nearestRoutes } from './features/nearest/routes.js'
 import { regionsRoutes } from './features/regions/routes.js'
@@ -22,6 +27,10 @@ import { rollupRoutes } from './features/rollup/routes.js'
 import { supplyClassesRoutes } from './features/supplies/classes-routes.js'
 import { suppliesRoutes } from './features/supplies/routes.js'
 import { rolesRoutes, usersRoutes } from './features/users/routes.js'
+import { capRoutes } from './features/warnings/cap-routes.js'
+import { warningsRoutes } from './features/warnings/routes.js'
+import { startWarningWorkers } from './features/warnings/workers.js'
+import { systemClock, type Clock } from './jobs/clock.js'
 import { authPlugin } from './plugins/auth.js'
 import { errorsPlugin } from './plugins/errors.js'
 import { webPlugin } from './plugins/web.js'
@@ -29,6 +38,10 @@ import { webPlugin } from './plugins/web.js'
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db
+    /** Time for the ladder and the job queue; tests pass a fake clock. */
+    clock: Clock
+    /** Gateways and servers of the delivery channels. */
+    channels: ChannelConfig
     /** Every route as registered, for the OpenAPI check and the jurisdiction test that must cover them all. */
     routeList: RouteOptions[]
   }
@@ -43,6 +56,10 @@ export type AppOptions = {
   /** Built web app to serve; defaults to dist/web of the package. */
   webRoot?: string
   trustProxy?: boolean
+  clock?: Clock
+  channels?: ChannelConfig
+  /** Run this instance's share of the job queue and delivery dispatcher (off in most tests). */
+  workers?: boolean
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -60,6 +77,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.decorate('db', opts.db)
+  app.decorate('clock', opts.clock ?? systemClock)
+  app.decorate('channels', opts.channels ?? channelsOff())
   const routeList: RouteOptions[] = []
   app.decorate('routeList', routeList)
   app.addHook('onRoute', (route) => { routeList.push(route) })
@@ -94,10 +113,23 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ['/api/ledgers', ledgersRoutes],
     ['/api/map', mapRoutes],
     ['/api/nearest', nearestRoutes],
+    ['/api/linkage', linkageRoutes],
+    ['/api/warnings', warningsRoutes],
+    ['/api/warnings', capRoutes],
+    ['/api/inbox', inboxRoutes],
+    ['/api/confirm', confirmRoutes],
+    ['/api/gateway', gatewayRoutes],
   ]
   for (const [prefix, routes, options] of features) await app.register(routes, { prefix, ...options })
 
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger())
   await webPlugin(app, { root: opts.webRoot ?? path.resolve(here, '../../dist/web') })
+
+  if (opts.workers) {
+    let stop: (() => Promise<void>) | null = null
+    app.addHook('onReady', async () => { stop = await startWarningWorkers(app) })
+    // Registered after the database drop of test apps, so it runs first: stop working, then drop.
+    app.addHook('preClose', async () => { await stop?.() })
+  }
   return app
 }

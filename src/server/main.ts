@@ -1,4 +1,5 @@
 import { buildApp } from './app.js'
+import { readChannelConfig } from './channels/config.js'
 import { readConfig } from './config.js'
 import { connectDatabase } from './db/connect.js'
 import { prepareDeployment } from './features/demo/prepare.js'
@@ -15,6 +16,8 @@ const app = await buildApp({
   cookieSecure: config.cookieSecure,
   logLevel: config.logLevel,
   trustProxy: process.env.SHOUWANG_TRUST_PROXY === 'true',
+  channels: readChannelConfig(),
+  workers: process.env.SHOUWANG_WORKERS !== 'false',
 })
 
 let stopping = false

@@ -15,6 +15,9 @@ export const PERMISSIONS = {
   'resources.read': '查看应急资源',
   'resources.write': '维护应急资源',
   'codes.manage': '维护代码表（物资分类、专家组别）',
+  'warnings.read': '查看预警、叫应进度与联动工作群',
+  'warnings.write': '起草、提交预警，维护联动工作群，办结上门叫应',
+  'warnings.issue': '审批发布、更新、撤销、解除预警（按级别，见 domain/warnings/approval.ts）',
 } as const
 export type Permission = keyof typeof PERMISSIONS
 
@@ -41,19 +44,21 @@ export type RoleDef = {
 
 const MANAGER: readonly Permission[] = [
   'directory.read', 'directory.write', 'phone.reveal', 'resources.read', 'resources.write',
+  'warnings.read', 'warnings.write',
 ]
+const ISSUER: readonly Permission[] = [...MANAGER, 'warnings.issue']
 
 export const ROLES: readonly RoleDef[] = [
   { key: 'sysadmin', label: '系统管理员', description: '创建、停用账号，系统配置与代码表；不分配角色，不看审计日志', permissions: ['users.manage', 'directory.read', 'codes.manage'] },
   { key: 'secadmin', label: '安全管理员', description: '分配角色与辖区、解锁账号、重置口令', permissions: ['users.security', 'directory.read'] },
   { key: 'auditor', label: '审计管理员', description: '只读审计日志并校验其完整性', permissions: ['audit.read'] },
-  { key: 'city_manager', label: '市级应急管理员', description: '市本级及以下的业务数据，代码表', permissions: [...MANAGER, 'codes.manage'], level: 'city' },
-  { key: 'county_manager', label: '区县应急管理员', description: '本区县及以下的业务数据', permissions: MANAGER, level: 'county' },
-  { key: 'township_manager', label: '乡镇（街道）应急管理员', description: '本乡镇街道及所辖村社区的业务数据', permissions: MANAGER, level: 'township' },
+  { key: 'city_manager', label: '市级应急管理员', description: '市本级及以下的业务数据，代码表', permissions: [...ISSUER, 'codes.manage'], level: 'city' },
+  { key: 'county_manager', label: '区县应急管理员', description: '本区县及以下的业务数据，审批发布预警', permissions: ISSUER, level: 'county' },
+  { key: 'township_manager', label: '乡镇（街道）应急管理员', description: '本乡镇街道及所辖村社区的业务数据，审批发布三、四级预警', permissions: ISSUER, level: 'township' },
   { key: 'village_manager', label: '村（社区）应急管理员', description: '本村社区的业务数据', permissions: MANAGER, level: 'village' },
-  { key: 'reporter', label: '填报员', description: '填报、导入本辖区数据', permissions: ['directory.read', 'directory.write', 'resources.read', 'resources.write'] },
-  { key: 'duty', label: '值班员', description: '值班值守，可查看完整电话以便联络', permissions: ['directory.read', 'phone.reveal', 'resources.read'] },
-  { key: 'viewer', label: '只读', description: '只能查看本辖区数据', permissions: ['directory.read', 'resources.read'] },
+  { key: 'reporter', label: '填报员', description: '填报、导入本辖区数据', permissions: ['directory.read', 'directory.write', 'resources.read', 'resources.write', 'warnings.read'] },
+  { key: 'duty', label: '值班员', description: '值班值守，可查看完整电话以便联络，起草转发预警', permissions: ['directory.read', 'phone.reveal', 'resources.read', 'warnings.read', 'warnings.write'] },
+  { key: 'viewer', label: '只读', description: '只能查看本辖区数据', permissions: ['directory.read', 'resources.read', 'warnings.read'] },
 ]
 
 export const ROLE_KEYS = ROLES.map((r) => r.key) as readonly RoleKey[]

@@ -5,6 +5,7 @@ import * as m0003 from './migrations/0003_resources.js'
 import * as m0004 from './migrations/0004_positions.js'
 import * as m0005 from './migrations/0005_earthdistance.js'
 import * as m0006 from './migrations/0006_map_cells.js'
+import * as m0007 from './migrations/0007_warnings.js'
 
 /** Every schema version in order. A new migration is a new file and one new line here. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004_positions': m0004,
   '0005_earthdistance': m0005,
   '0006_map_cells': m0006,
+  '0007_warnings': m0007,
 }
 
 /** Brings the schema up to date. Kysely takes an advisory lock, so instances may race safely. */

@@ -36,6 +36,7 @@ export interface AppUserTable {
   lockedUntil: Date | null
   disabled: Generated<boolean>
   lastLoginAt: Date | null
+  personId: number | null
   isDemo: Generated<boolean>
   version: Generated<number>
   createdAt: Generated<Date>
@@ -99,6 +100,7 @@ export interface PersonTable {
   mobile: string | null
   landline: string | null
   wechat: string | null
+  email: string | null
   roles: ColumnType<string[], string[] | undefined, string[]>
   note: string | null
   isDemo: Generated<boolean>
@@ -129,7 +131,7 @@ export interface LeadingGroupMemberTable {
 }
 
 /** Every table. Features add their tables here, one line each. */
-export interface Database extends ResourceTables {
+export interface Database extends ResourceTables, WarningTables {
   region: RegionTable
   mapCell: MapCellTable
   setting: SettingTable
@@ -361,4 +363,163 @@ export interface ResourceTables {
   stockMovement: StockMovementTable
   ledgerImport: LedgerImportTable
   ledgerImportRow: LedgerImportRowTable
+}
+
+/** Tables of migration 0007: linkage groups, warnings, their delivery, and the job queue. */
+export interface WarningTables {
+  job: JobTable
+  linkageGroup: LinkageGroupTable
+  linkageMember: LinkageMemberTable
+  warning: WarningTable
+  warningStep: WarningStepTable
+  warningRecipient: WarningRecipientTable
+  delivery: DeliveryTable
+  doorKnockTask: DoorKnockTaskTable
+  inboundMessage: InboundMessageTable
+}
+
+export interface JobTable {
+  id: Generated<number>
+  queue: string
+  key: string | null
+  payload: ColumnType<unknown, string | undefined, string>
+  runAt: Timestamp
+  attempts: Generated<number>
+  maxAttempts: Generated<number>
+  lockedBy: string | null
+  lockedUntil: Date | null
+  lastError: string | null
+  doneAt: Date | null
+  failedAt: Date | null
+  createdAt: Generated<Date>
+}
+
+export interface LinkageGroupTable {
+  id: Generated<number>
+  regionCode: string
+  name: string
+  kind: 'region' | 'custom'
+  roles: ColumnType<string[], string[] | undefined, string[]>
+  subtree: Generated<boolean>
+  wecomWebhook: string | null
+  dingtalkWebhook: string | null
+  dingtalkSecret: string | null
+  note: string | null
+  isDemo: Generated<boolean>
+  version: Generated<number>
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+
+export interface LinkageMemberTable {
+  groupId: number
+  personId: number
+  excluded: Generated<boolean>
+  note: string | null
+}
+
+export interface WarningTable {
+  id: Generated<number>
+  regionCode: string
+  purpose: Generated<'warning' | 'drill'>
+  status: Generated<'draft' | 'submitted' | 'issued' | 'cancelled' | 'ended'>
+  identifier: string | null
+  revision: Generated<number>
+  eventClass: string
+  eventType: string
+  level: number
+  headline: string
+  description: string
+  instruction: string
+  areaDesc: string
+  senderName: string
+  onset: Timestamp
+  expires: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  issuedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  target: Json
+  channels: ColumnType<string[], string[], string[]>
+  ladder: Json
+  source: Generated<'manual' | 'cap'>
+  sourceXml: string | null
+  rejectedReason: string | null
+  endReason: string | null
+  endedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  fullyConfirmedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  createdBy: number | null
+  submittedBy: number | null
+  approvedBy: number | null
+  version: Generated<number>
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+
+export interface WarningStepTable {
+  id: Generated<number>
+  warningId: number
+  at: Timestamp
+  kind: string
+  actorId: number | null
+  personId: number | null
+  detail: Json
+}
+
+export interface WarningRecipientTable {
+  warningId: number
+  personId: number
+  regionCode: string
+  regionLevel: string
+  reason: 'target' | 'group' | 'escalation'
+  escalatedFrom: number | null
+  state: Generated<'pending' | 'acknowledged' | 'escalated' | 'unreachable'>
+  step: Generated<number>
+  nextAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  acknowledgedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  ackChannel: string | null
+  revision: Generated<number>
+  createdAt: Generated<Date>
+}
+
+export interface DeliveryTable {
+  id: Generated<number>
+  warningId: number
+  personId: number | null
+  groupId: number | null
+  channel: 'inapp' | 'sms' | 'voice' | 'email' | 'wecom' | 'dingtalk'
+  address: string | null
+  step: Generated<number>
+  attempt: Generated<number>
+  revision: Generated<number>
+  key: string
+  state: Generated<'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'acknowledged' | 'escalated'>
+  sendAfter: Timestamp
+  lockedUntil: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  tries: Generated<number>
+  providerId: string | null
+  error: string | null
+  queuedAt: Timestamp
+  sentAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  deliveredAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  failedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  acknowledgedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+}
+
+export interface DoorKnockTaskTable {
+  id: Generated<number>
+  warningId: number
+  personId: number
+  regionCode: string
+  state: Generated<'open' | 'done'>
+  result: string | null
+  createdAt: Timestamp
+  doneAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  doneBy: number | null
+}
+
+export interface InboundMessageTable {
+  id: Generated<number>
+  channel: string
+  providerKey: string
+  body: Json
+  outcome: string
+  receivedAt: Generated<Date>
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { sql } from 'kysely'
 import { inject } from 'vitest'
 import type { RoleKey } from '../../domain/auth/roles.js'
-import { buildApp } from '../app.js'
+import { buildApp, type AppOptions } from '../app.js'
 import { createDb, type Db } from '../db/database.js'
 import { hashPassword } from '../features/auth/passwords.js'
 import { TEMPLATE_DB } from './global-setup.js'
@@ -37,10 +37,13 @@ export async function createTestDb(): Promise<{ db: Db; url: string; drop: () =>
   }
 }
 
-/** The whole API on its own database; closing the app drops the database. */
-export async function testApp(): Promise<FastifyInstance> {
+/**
+ * The whole API on its own database; closing the app drops the database. Options add a fake
+ * clock, channel gateways (loopback peers) or the background workers.
+ */
+export async function testApp(opts: Partial<Omit<AppOptions, 'db'>> = {}): Promise<FastifyInstance> {
   const { db, drop } = await createTestDb()
-  const app = await buildApp({ db, embedded: true, logLevel: 'silent', webRoot: '/nonexistent' })
+  const app = await buildApp({ embedded: true, logLevel: 'silent', webRoot: '/nonexistent', ...opts, db })
   app.addHook('onClose', drop)
   await app.ready()
   return app

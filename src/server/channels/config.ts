@@ -1,0 +1,46 @@
+/**
+ * Gateways and servers the channels talk to, read from the environment once. A channel without
+ * configuration is off: its deliveries fail at once with a clear reason, and the ladder goes on.
+ */
+export type ChannelConfig = {
+  /** Base of the links in messages, e.g. https://yj.example.gov.cn (confirm links must work from a phone). */
+  publicBaseUrl: string
+  /** Shared secret gateways sign their callbacks with (header x-shouwang-signature, HMAC-SHA256 of the body). */
+  callbackSecret: string | null
+  sms: { url: string; token: string | null; timeoutMs: number } | null
+  voice: { url: string; token: string | null; timeoutMs: number } | null
+  email: { host: string; port: number; secure: boolean; user: string | null; pass: string | null; from: string } | null
+  /** Group robots are configured per linkage group; this only switches the channels on. */
+  wecom: { enabled: boolean; timeoutMs: number }
+  dingtalk: { enabled: boolean; timeoutMs: number }
+}
+
+export function readChannelConfig(env: NodeJS.ProcessEnv = process.env): ChannelConfig {
+  const timeoutMs = Number(env.SHOUWANG_GATEWAY_TIMEOUT_MS ?? 10_000)
+  return {
+    publicBaseUrl: (env.SHOUWANG_PUBLIC_URL ?? `http://localhost:${env.PORT ?? 3000}`).replace(/\/$/, ''),
+    callbackSecret: env.SHOUWANG_CALLBACK_SECRET || null,
+    sms: env.SHOUWANG_SMS_URL ? { url: env.SHOUWANG_SMS_URL, token: env.SHOUWANG_SMS_TOKEN || null, timeoutMs } : null,
+    voice: env.SHOUWANG_VOICE_URL ? { url: env.SHOUWANG_VOICE_URL, token: env.SHOUWANG_VOICE_TOKEN || null, timeoutMs } : null,
+    email: env.SHOUWANG_SMTP_HOST
+      ? {
+          host: env.SHOUWANG_SMTP_HOST,
+          port: Number(env.SHOUWANG_SMTP_PORT ?? 25),
+          secure: env.SHOUWANG_SMTP_SECURE === 'true',
+          user: env.SHOUWANG_SMTP_USER || null,
+          pass: env.SHOUWANG_SMTP_PASS || null,
+          from: env.SHOUWANG_SMTP_FROM ?? '守望应急 <noreply@localhost>',
+        }
+      : null,
+    wecom: { enabled: env.SHOUWANG_WECOM !== 'false', timeoutMs },
+    dingtalk: { enabled: env.SHOUWANG_DINGTALK !== 'false', timeoutMs },
+  }
+}
+
+/** Everything off except in-app: what tests start from. */
+export function channelsOff(publicBaseUrl = 'http://localhost:3000'): ChannelConfig {
+  return {
+    publicBaseUrl, callbackSecret: null, sms: null, voice: null, email: null,
+    wecom: { enabled: false, timeoutMs: 2000 }, dingtalk: { enabled: false, timeoutMs: 2000 },
+  }
+}

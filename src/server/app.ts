@@ -5,7 +5,8 @@ import fastifySwagger from '@fastify/swagger'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify'
 import { channelsOff, type ChannelConfig } from './channels/config.js'
-import type { Db } from './db/database.js'
+import { connectionStringOf, type Db } from './db/database.js'
+import { createEventBus, type EventBus } from './events/bus.js'
 import { auditRoutes } from './features/audit/routes.js'
 import { authRoutes } from './features/auth/routes.js'
 import { groupsRoutes } from './features/directory/groups-routes.js'
@@ -42,6 +43,8 @@ declare module 'fastify' {
     clock: Clock
     /** Gateways and servers of the delivery channels. */
     channels: ChannelConfig
+    /** Live events (LISTEN/NOTIFY) for SSE streams: `app.events.subscribe(topic, listener)`. */
+    events: EventBus
     /** Every route as registered, for the OpenAPI check and the jurisdiction test that must cover them all. */
     routeList: RouteOptions[]
   }
@@ -79,6 +82,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('db', opts.db)
   app.decorate('clock', opts.clock ?? systemClock)
   app.decorate('channels', opts.channels ?? channelsOff())
+  app.decorate('events', createEventBus(connectionStringOf(opts.db), app.log))
+  app.addHook('onReady', async () => { await app.events.start() })
+  // preClose, not onClose: open SSE streams must end before the HTTP server waits for them.
+  app.addHook('preClose', async () => { await app.events.close() })
   const routeList: RouteOptions[] = []
   app.decorate('routeList', routeList)
   app.addHook('onRoute', (route) => { routeList.push(route) })

@@ -21,6 +21,7 @@ dayjs.locale('zh-cn')
 const zhCN = 'default' in zhCNModule ? zhCNModule.default : zhCNModule
 
 const LoginPage = lazy(() => import('./features/auth/LoginPage.js').then((m) => ({ default: m.LoginPage })))
+const ConfirmPage = lazy(() => import('./features/confirm/ConfirmPage.js').then((m) => ({ default: m.ConfirmPage })))
 
 const router = createBrowserRouter([
   {
@@ -28,6 +29,15 @@ const router = createBrowserRouter([
     element: (
       <Suspense fallback={<Spin fullscreen />}>
         <LoginPage />
+      </Suspense>
+    ),
+  },
+  // A warning's confirm link, opened on a phone by someone who has no account: outside the guard.
+  {
+    path: '/c/:token',
+    element: (
+      <Suspense fallback={<Spin fullscreen />}>
+        <ConfirmPage />
       </Suspense>
     ),
   },

@@ -31,15 +31,24 @@ class PreparingClient extends pg.Client {
   }
 }
 
+const connectionStrings = new WeakMap<Db, string>()
+
 export function createDb(url: string, max = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max, Client: PreparingClient })
   // An idle client whose server goes away (shutdown, dropped test database) emits 'error' on the
   // pool; without a listener that would crash the process. The next checkout reconnects.
   pool.on('error', () => {})
-  return new Kysely<Database>({
+  const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     // jsonb values (audit before/after, import rows) come back exactly as stored: their keys
     // are data, and the audit hash depends on them.
     plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })],
   })
+  connectionStrings.set(db, url)
+  return db
+}
+
+/** Where a Db connects: the event bus opens its own LISTEN connection there, outside the pool. */
+export function connectionStringOf(db: Db): string | null {
+  return connectionStrings.get(db) ?? null
 }

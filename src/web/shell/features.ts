@@ -1,7 +1,9 @@
 import { auditFeature } from '../features/audit/routes.js'
 import { leadingGroupsFeature, peopleFeature, unitsFeature } from '../features/directory/routes.js'
 import { homeFeature } from '../features/home/routes.js'
+import { inboxFeature } from '../features/inbox/routes.js'
 import { ledgersFeature } from '../features/ledgers/routes.js'
+import { linkageFeature } from '../features/linkage/routes.js'
 import { mapFeature } from '../features/map/routes.js'
 import {
   expertsFeature, riskPointsFeature, sheltersFeature, storagePointsFeature, suppliersFeature, teamsFeature,
@@ -9,6 +11,7 @@ import {
 import { attentionFeature, completenessFeature, rollupFeature } from '../features/rollup/routes.js'
 import { suppliesFeature } from '../features/supplies/routes.js'
 import { usersFeature } from '../features/users/routes.js'
+import { boardsFeature, doorKnocksFeature, drillsFeature, warningsFeature } from '../features/warnings/routes.js'
 import type { Feature } from './feature.js'
 
 /** Every page of the app, in menu order: one visible list, as on the server. */
@@ -30,6 +33,13 @@ export const features: readonly Feature[] = [
   completenessFeature,
   attentionFeature,
   ledgersFeature,
+  // 预警叫应 submenu
+  warningsFeature,
+  boardsFeature,
+  doorKnocksFeature,
+  drillsFeature,
+  linkageFeature,
+  inboxFeature,
   usersFeature,
   auditFeature,
 ]

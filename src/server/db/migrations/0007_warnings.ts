@@ -10,6 +10,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     alter table person add column email text check (email ~ '^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$');
     alter table app_user add column person_id bigint references person (id) on delete set null;
     create index app_user_person_idx on app_user (person_id);
+    -- An SMS reply names only its sender's number.
+    create index person_mobile_idx on person (mobile);
 
     -- Jobs and timers. Our own small queue rather than pg-boss (which needs Node 22): claimed with
     -- FOR UPDATE SKIP LOCKED under a lease, so several instances share it and a crash only delays.
@@ -152,6 +154,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index warning_recipient_due_idx on warning_recipient (next_at) where next_at is not null;
     create index warning_recipient_region_idx on warning_recipient (warning_id, region_code text_pattern_ops);
     create index warning_recipient_person_idx on warning_recipient (person_id);
+    -- "Is anybody left?" after each confirmation must not walk the confirmed ones.
+    create index warning_recipient_open_idx on warning_recipient (warning_id) where state <> 'acknowledged';
 
     -- One message to one person (or one group robot) on one channel: the unit of sending.
     -- Rows in state queued are themselves the send queue.

@@ -1,3 +1,78 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { acknowledge } from '../warnings/ack.js'
+import { invalidToken, verifyConfirmToken } from '../warnings/tokens.js'
 
-export const confirmRoutes: FastifyPluginAsyncTypebox = async () => {}
+const TokenParam = Type.Object({
+  token: Type.String({ title: '确认链接', minLength: 1, maxLength: 200 }),
+}, { additionalProperties: false })
+
+const ConfirmView = Type.Object({
+  warning: Type.Object({
+    headline: Type.String({ title: '标题' }),
+    level: Type.Integer({ title: '预警级别' }),
+    eventType: Type.String({ title: '事件类型' }),
+    description: Type.String({ title: '警示事项' }),
+    instruction: Type.String({ title: '应当采取的措施' }),
+    senderName: Type.String({ title: '发布单位' }),
+    issuedAt: Type.Union([Type.String(), Type.Null()], { title: '发布时间' }),
+    status: Type.String({ title: '预警状态' }),
+    purpose: Type.String({ title: '用途' }),
+  }),
+  personName: Type.String({ title: '接收人（已脱敏）' }),
+  state: Type.String({ title: '确认状态' }),
+  acknowledgedAt: Type.Union([Type.String(), Type.Null()], { title: '确认时间' }),
+})
+
+const ConfirmOutcome = Type.Object({
+  outcome: Type.Union([Type.Literal('acknowledged'), Type.Literal('already'), Type.Literal('closed')], { title: '结果' }),
+})
+
+/** 张三 → 张*, 欧阳娜娜 → 欧***: enough for the person to recognise, little for anyone else. */
+export function maskName(name: string): string {
+  const chars = [...name]
+  return chars.length <= 1 ? name : chars[0] + '*'.repeat(chars.length - 1)
+}
+
+/**
+ * The personal confirm link (一键确认) opened on a phone: public, the signed token is the only
+ * credential. No audit entry (nobody is signed in); the confirmation is a step on the warning.
+ */
+export const confirmRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/:token', {
+    config: { public: true },
+    schema: { tags: ['预警确认'], summary: '确认链接：查看预警内容', params: TokenParam, response: { 200: ConfirmView } },
+  }, async (req) => {
+    const claim = await verifyConfirmToken(app.db, req.params.token, app.clock.now())
+    const row = await app.db.selectFrom('warningRecipient as r')
+      .innerJoin('warning as w', 'w.id', 'r.warningId')
+      .innerJoin('person as p', 'p.id', 'r.personId')
+      .select(['w.headline', 'w.level', 'w.eventType', 'w.description', 'w.instruction', 'w.senderName', 'w.issuedAt', 'w.status',
+        'w.purpose', 'p.name', 'r.state', 'r.acknowledgedAt'])
+      .where('r.warningId', '=', claim.warningId).where('r.personId', '=', claim.personId)
+      .executeTakeFirst()
+    if (!row) throw invalidToken()
+    return {
+      warning: {
+        headline: row.headline, level: row.level, eventType: row.eventType, description: row.description,
+        instruction: row.instruction, senderName: row.senderName, issuedAt: row.issuedAt?.toISOString() ?? null,
+        status: row.status, purpose: row.purpose,
+      },
+      personName: maskName(row.name),
+      state: row.state,
+      acknowledgedAt: row.acknowledgedAt?.toISOString() ?? null,
+    }
+  })
+
+  app.post('/:token', {
+    config: { public: true },
+    schema: { tags: ['预警确认'], summary: '确认链接：一键确认“已收到”', params: TokenParam, response: { 200: ConfirmOutcome } },
+  }, async (req) => {
+    const claim = await verifyConfirmToken(app.db, req.params.token, app.clock.now())
+    const exists = await app.db.selectFrom('warningRecipient').select('personId')
+      .where('warningId', '=', claim.warningId).where('personId', '=', claim.personId).executeTakeFirst()
+    if (!exists) throw invalidToken()
+    const outcome = await acknowledge(app.db, { warningId: claim.warningId, personId: claim.personId, via: 'link', at: app.clock.now() })
+    return { outcome }
+  })
+}

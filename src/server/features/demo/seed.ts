@@ -8,6 +8,7 @@ import { seedDemoDirectory } from '../directory/demo.js'
 import { placeDemoPositions } from '../map/positions.js'
 import { seedDemoResources } from '../resources/demo.js'
 import { seedDemoSupplies } from '../supplies/demo.js'
+import { seedWarningsDemo } from '../warnings/demo.js'
 
 export type DemoLogin = { label: string; username: string; password: string; regionCode: string; role: RoleKey }
 
@@ -70,5 +71,7 @@ export async function seedDemo(db: Db, rootCode: string): Promise<DemoLogin[]> {
   await seedDemoSupplies(db, rootCode)
   // Synthetic positions around real county centres, so the one-map has something to show.
   await placeDemoPositions(db, rootCode)
+  // Accounts linked to people, a 防汛责任人 group and one draft warning; nothing is issued.
+  await seedWarningsDemo(db, rootCode)
   return logins
 }

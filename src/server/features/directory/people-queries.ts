@@ -5,7 +5,7 @@ import type { Db } from '../../db/database.js'
 import { inScope, type Scope } from '../../db/scope.js'
 import { notFound, stale } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/record.js'
-import { badField, checkRegion, containsPattern, inUse, paging, phoneField, regionFilter, requiredText, text } from './input.js'
+import { badField, checkRegion, containsPattern, emailField, inUse, paging, phoneField, regionFilter, requiredText, text } from './input.js'
 import type { Person, PersonInput, PersonListQuery, PersonUpdate } from './schema.js'
 
 function selectPeople(db: Db, scope: Scope) {
@@ -14,7 +14,7 @@ function selectPeople(db: Db, scope: Scope) {
     .leftJoin('unit as un', 'un.id', 'p.unitId')
     .select([
       'p.id', 'p.regionCode', 'r.fullName as regionName', 'p.unitId', 'un.name as unitName', 'p.name', 'p.post',
-      'p.mobile', 'p.landline', 'p.wechat', 'p.roles', 'p.note', 'p.isDemo', 'p.version', 'p.updatedAt',
+      'p.mobile', 'p.landline', 'p.wechat', 'p.email', 'p.roles', 'p.note', 'p.isDemo', 'p.version', 'p.updatedAt',
     ])
     .where(inScope('p.regionCode', scope))
 }
@@ -104,6 +104,7 @@ async function personValues(trx: Db, scope: Scope, input: PersonInput, stored: {
     mobile: phoneField('mobile', '手机号码', input.mobile, stored.mobile, 'mobile'),
     landline: phoneField('landline', '固定电话', input.landline, stored.landline, 'landline'),
     wechat: text(input.wechat),
+    email: emailField('email', '电子邮箱', input.email),
     roles: input.roles ?? [],
     note: text(input.note),
   }

@@ -56,6 +56,23 @@ describe('people', () => {
     expect(unit.json().message).toBe(`“所属单位”的值“${foreignUnit.id}”不存在或不在您的辖区内`)
   })
 
+  it('keeps an e-mail address for the e-mail channel, refusing malformed ones in Chinese', async () => {
+    const res = await addPerson(wuxing, { regionCode: '330502100000', name: '章晓燕', email: ' zhangxy＠huzhou.gov.cn ' })
+    expect(res.statusCode).toBe(200)
+    expect(res.json().email).toBe('zhangxy@huzhou.gov.cn')
+    const p = res.json()
+    expect((await wuxing.request({ url: `/api/people/${p.id}` })).json().email).toBe('zhangxy@huzhou.gov.cn')
+    const listed = (await wuxing.request({ url: `/api/people?q=${encodeURIComponent('章晓燕')}` })).json().items
+    expect(listed.map((x: { email: string }) => x.email)).toEqual(['zhangxy@huzhou.gov.cn'])
+    const bad = await addPerson(wuxing, { regionCode: '330502100000', name: '章晓燕', email: 'zhangxy@huzhou' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().message).toBe('“电子邮箱”的值“zhangxy@huzhou”邮箱格式不正确（应如 zhangsan@example.com）')
+    expect(bad.json().details).toEqual([{ field: 'email', value: 'zhangxy@huzhou' }])
+    const cleared = await wuxing.request({ method: 'PUT', url: `/api/people/${p.id}`, payload: { regionCode: '330502100000', name: '章晓燕', email: '', version: 1 } })
+    expect(cleared.json().email).toBeNull()
+    await wuxing.request({ method: 'DELETE', url: `/api/people/${p.id}?version=2` })
+  })
+
   it('searches name, unit name, post and phone digits, filters by role and unit, and pages', async () => {
     await addPerson(wuxing, { regionCode: '330502100001', name: '姚国强', post: '村党组织书记', mobile: '13957211111', roles: ['head'] })
     await addPerson(wuxing, { regionCode: '330502100001', name: '陆美芳', post: '网格长', mobile: '13957222222', roles: ['grid_head', 'liaison'] })

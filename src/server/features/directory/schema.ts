@@ -102,6 +102,7 @@ export const PersonInput = Type.Object({
   mobile: optionalText('手机号码', 40, PHONE_NOTE),
   landline: optionalText('固定电话', 40, PHONE_NOTE),
   wechat: optionalText('微信号', 50),
+  email: optionalText('电子邮箱', 254),
   roles: Type.Optional(Type.Array(Role, { uniqueItems: true, maxItems: 20, title: '职责' })),
   note: optionalText('备注', 500),
 }, { additionalProperties: false, description: '可选字段未提供时视为清空' })
@@ -124,6 +125,7 @@ export const Person = Type.Object({
   mobile: nullable(Type.String({ description: '脱敏显示' })),
   landline: nullable(Type.String({ description: '脱敏显示' })),
   wechat: nullable(Type.String()),
+  email: nullable(Type.String()),
   roles: Type.Array(Type.String()),
   roleLabels: Type.Array(Type.String()),
   note: nullable(Type.String()),

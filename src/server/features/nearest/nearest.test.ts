@@ -156,6 +156,10 @@ describe('supplies', () => {
     await sql`insert into supply (region_code, class_code, name, unit, quantity, lng, lat)
       select ${ZHILI}, '2000000', '救生衣', '件', 1, ${AT.lng}::float8 + g * 0.00001, ${AT.lat}::float8
       from generate_series(1, 1005) g`.execute(app.db)
+    // Beyond the listed ones, and not counted: its storage point is closed.
+    const closed = await app.db.insertInto('resource').values({ kind: 'storage_point', regionCode: ZHILI, name: '已撤销储备点', status: 'inactive' })
+      .returning('id').executeTakeFirstOrThrow()
+    await addSupply({ name: '救生衣', unit: '件', quantity: 100, at: north(5), storagePointId: closed.id })
     const [r] = (await found({ at: AT, needs: [{ type: 'supply', name: '救生衣', quantity: 2000 }] })).results
     expect(r).toMatchObject({ satisfied: false, total: 1005, shortfall: 995, omitted: 5 })
     expect(r.holdings).toHaveLength(1000)
@@ -163,13 +167,17 @@ describe('supplies', () => {
     expect(ids).toEqual([...ids].sort((a, b) => a - b))
   })
 
-  it('skips lines without a position and lines of an inactive storage point', async () => {
+  it('skips lines without a position and lines of an inactive storage point or team', async () => {
     await app.db.insertInto('supply').values({ regionCode: ZHILI, classCode: '2000000', name: '冲锋舟', unit: '艘', quantity: 50 }).execute()
     const closed = await app.db.insertInto('resource').values({ kind: 'storage_point', regionCode: ZHILI, name: '已撤销储备点', status: 'inactive' })
       .returning('id').executeTakeFirstOrThrow()
     await addSupply({ name: '冲锋舟', quantity: 50, at: north(1), storagePointId: closed.id })
+    const disbanded = await addTeam({ name: '已撤销救援队', headcount: 20, at: north(1), status: 'inactive' })
+    await addSupply({ name: '冲锋舟', quantity: 50, at: north(1.5), teamId: disbanded })
+    const serving = await addTeam({ name: '织里救援队', headcount: 20, at: north(3) })
     const open = await addSupply({ name: '冲锋舟', quantity: 5, at: north(2) })
-    expect(picks((await found(boats(5))).results[0])).toEqual([[open, 2, 5]])
+    const held = await addSupply({ name: '冲锋舟', quantity: 5, at: north(3), teamId: serving })
+    expect(picks((await found(boats(10))).results[0])).toEqual([[open, 2, 5], [held, 3, 5]])
   })
 })
 

@@ -131,10 +131,10 @@ const withinKm = (column: string, g: Geometry) => sql<SqlBool>`(${sql.ref(column
 /**
  * A line held at a storage point or by a team counts only while that record is active. The KNN
  * query tests this in its select list, not its where clause (there the planner cannot estimate it
- * and would abandon the ordered index scan); the totals query filters on it.
+ * and would abandon the ordered index scan); the totals query filters on it. One lookup for both
+ * holders: each subquery is planned on every call.
  */
-const holderActive = (column: string) =>
-  sql<SqlBool>`coalesce((select h.status from resource h where h.id = ${sql.ref(column)}), 'active') = 'active'`
+const holdersActive = sql<SqlBool>`not exists (select from resource h where h.id in (s.storage_point_id, s.team_id) and h.status <> 'active')`
 
 type Scopes = { scope: Scope; within: Scope }
 
@@ -164,37 +164,50 @@ function contactOf(person: Contact | null) {
 /** Chinese has no letter case: LIKE finds the same lines, and ILIKE would lowercase every name the KNN scan passes. */
 const caseless = (word: string) => word.toLowerCase() === word.toUpperCase()
 
-/** Lines that could count toward the need: simple column tests only, so the KNN index scan stays the plan. */
-function supplyFilters(s: Scopes, need: SupplyNeed) {
-  return (db: Db) => {
-    let q = db.selectFrom('supply as s')
-      .where(sql<SqlBool>`s.location is not null`)
-      .where(inScope('s.regionCode', s.scope)).where(inScope('s.regionCode', s.within))
-      .where('s.quantity', '>', 0)
-      .where('s.condition', 'in', need.condition === 'any' ? ['good', 'repair'] : ['good'])
-    if (need.name) q = q.where('s.name', caseless(need.name) ? 'like' : 'ilike', containsPattern(need.name))
-    if (need.classCode) q = q.where('s.classCode', 'like', `${classPrefix(need.classCode)}%`)
-    if (need.unit) q = q.where('s.unit', '=', need.unit)
-    return q
-  }
+/**
+ * The jurisdiction, and the subtree searched when narrower. regionFilter only hands out a subtree
+ * inside the jurisdiction, so then one prefix test does for both.
+ */
+function inScopes(column: string, s: Scopes) {
+  return s.within.prefix.startsWith(s.scope.prefix) ? inScope(column, s.within) : sql<SqlBool>`${inScope(column, s.scope)} and ${inScope(column, s.within)}`
 }
 
+/** Lines that could count toward the need: simple column tests only, so the KNN index scan stays the plan. */
+function supplyWhere(s: Scopes, need: SupplyNeed) {
+  const condition = need.condition === 'any' ? sql`s.condition in ('good', 'repair')` : sql`s.condition = 'good'`
+  const name = need.name ? sql`and s.name ${sql.raw(caseless(need.name) ? 'like' : 'ilike')} ${containsPattern(need.name)}` : sql``
+  const classCode = need.classCode ? sql`and s.class_code like ${`${classPrefix(need.classCode)}%`}` : sql``
+  const unit = need.unit ? sql`and s.unit = ${need.unit}` : sql``
+  return sql<SqlBool>`s.location is not null and ${inScopes('s.region_code', s)} and s.quantity > 0 and ${condition} ${name} ${classCode} ${unit}`
+}
+
+type SupplyRow = {
+  id: number; planar: number; km: number; usable: boolean; name: string; regionCode: string; regionName: string
+  storagePointName: string | null; quantity: number; unit: string; lng: number | null; lat: number | null; contact: Contact | null
+}
+
+/**
+ * The hot query, one prepared statement per need shape. It is written out as SQL text: building
+ * and compiling a query-builder tree for it on every call took about as long as PostgreSQL takes
+ * to plan it. The plan is custom to each place (the index's order depends on it), so every
+ * select-list subquery is planned on every call too: there are as few as the reply allows.
+ */
 function supplyFetch(db: Db, s: Scopes, g: Geometry, need: SupplyNeed): Fetch {
-  const filtered = supplyFilters(s, need)
+  const where = supplyWhere(s, need)
+  const exact = sql`and ${inBox('s.location', g)} and ${withinKm('s.location', g)}`
   return async (limit, order) => {
-    const rows = await ordered(filtered(db), 's', g, order)
-      .select([
-        's.id', planarFrom('s.location', g).as('planar'), kmFrom('s.location', g).as('km'), 's.name', 's.regionCode',
-        regionNameOf('s.regionCode').as('regionName'),
-        sql<string | null>`(select sp.name from resource sp where sp.id = s.storage_point_id)`.as('storagePointName'),
-        sql<boolean>`${holderActive('s.storagePointId')} and ${holderActive('s.teamId')}`.as('usable'),
-        's.quantity', 's.unit', 's.lng', 's.lat',
-        contactFrom(sql`coalesce(s.liaison_person_id, s.responsible_person_id,
-          (select coalesce(sp.liaison_person_id, sp.responsible_person_id) from resource sp where sp.id = s.storage_point_id))`, s.scope).as('contact'),
-      ])
-      .limit(limit)
-      .modifyEnd(PREPARED)
-      .execute()
+    const { rows } = await sql<SupplyRow>`
+      select s.id, s.location <-> point(${g.lng}::float8, ${g.lat}::float8) as planar,
+        (s.location <@> point(${g.lng}::float8, ${g.lat}::float8)) * ${sql.lit(KM_PER_MILE)}::float8 as km,
+        ${holdersActive} as usable, s.name, s.region_code, ${regionNameOf('s.region_code')} as region_name,
+        (select sp.name from resource sp where sp.id = s.storage_point_id) as storage_point_name,
+        s.quantity, s.unit, s.lng, s.lat,
+        ${contactFrom(sql`coalesce(s.liaison_person_id, s.responsible_person_id,
+          (select coalesce(sp.liaison_person_id, sp.responsible_person_id) from resource sp where sp.id = s.storage_point_id))`, s.scope)} as contact
+      from supply s
+      where ${where} ${order === 'exact' ? exact : sql``}
+      order by ${order === 'knn' ? sql`s.location <-> point(${g.lng}::float8, ${g.lat}::float8)` : sql`km, s.id`}
+      limit ${limit} ${PREPARED}`.execute(db)
     return rows.map((r) => ({
       id: r.id, amount: r.quantity, planar: r.planar, km: r.km, usable: r.usable,
       holding: {
@@ -208,10 +221,9 @@ function supplyFetch(db: Db, s: Scopes, g: Geometry, need: SupplyNeed): Fetch {
 
 function supplyTotal(db: Db, s: Scopes, g: Geometry, need: SupplyNeed): Total {
   return async () => {
-    const row = await supplyFilters(s, need)(db).where(inBox('s.location', g)).where(withinKm('s.location', g))
-      .where(holderActive('s.storagePointId')).where(holderActive('s.teamId'))
-      .select((eb) => [eb.fn.coalesce(eb.fn.sum<number>('s.quantity'), eb.lit(0)).as('amount'), eb.fn.countAll<number>().as('count')])
-      .executeTakeFirstOrThrow()
+    const { rows: [row] } = await sql<{ amount: number; count: number }>`
+      select coalesce(sum(s.quantity), 0) as amount, count(*) as count from supply s
+      where ${supplyWhere(s, need)} and ${inBox('s.location', g)} and ${withinKm('s.location', g)} and ${holdersActive}`.execute(db)
     return { amount: Number(row.amount), count: Number(row.count) }
   }
 }
@@ -224,7 +236,7 @@ function resourcesNear(db: Db, s: Scopes, kind: 'team' | 'shelter') {
   return db.selectFrom('resource as x')
     .where('x.kind', '=', kind).where('x.status', '=', 'active')
     .where(sql<SqlBool>`x.location is not null`)
-    .where(inScope('x.regionCode', s.scope)).where(inScope('x.regionCode', s.within))
+    .where(inScopes('x.regionCode', s))
 }
 type ResourceKnn = ReturnType<typeof resourcesNear>
 

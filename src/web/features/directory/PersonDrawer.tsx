@@ -6,7 +6,7 @@ import { RegionPicker } from '../../components/RegionPicker.js'
 import { toast } from '../../lib/feedback.js'
 import { validValues } from '../../lib/form-errors.js'
 import { useRecordDrawer } from '../../lib/use-record-drawer.js'
-import { blankToNull, phoneRule } from './form-rules.js'
+import { blankToNull, emailRule, phoneRule } from './form-rules.js'
 import { createPerson, getPerson, updatePerson, type Person, type PersonInput } from './people-api.js'
 import { UnitSelect } from './UnitSelect.js'
 
@@ -96,9 +96,18 @@ export function PersonDrawer({ open, person, defaultRegionCode, onClose, onSaved
         {masked && (
           <Alert type="info" style={{ marginBottom: 16 }} title="电话号码显示为脱敏形式；不改动则保留原号码，如需更改请整体重新输入。" />
         )}
-        <Form.Item name="wechat" label="微信号" rules={[{ max: 50 }]}>
-          <Input maxLength={50} />
-        </Form.Item>
+        <Row gutter={16}>
+          <Col span={12}>
+            <Form.Item name="wechat" label="微信号" rules={[{ max: 50 }]}>
+              <Input maxLength={50} />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item name="email" label="电子邮箱" rules={[emailRule, { max: 254 }]} extra="用于电子邮件渠道接收预警">
+              <Input maxLength={254} inputMode="email" placeholder="如 zhangsan@example.com" data-testid="person-email" />
+            </Form.Item>
+          </Col>
+        </Row>
         <Form.Item name="note" label="备注" rules={[{ max: 500 }]}>
           <Input.TextArea maxLength={500} rows={3} showCount />
         </Form.Item>
@@ -116,6 +125,7 @@ function toValues(p: Person): Values {
     mobile: p.mobile,
     landline: p.landline,
     wechat: p.wechat,
+    email: p.email,
     roles: p.roles,
     note: p.note,
   }

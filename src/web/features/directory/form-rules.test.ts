@@ -1,7 +1,7 @@
 import type { FormRule } from 'antd'
 import { describe, expect, it } from 'vitest'
 import { creditCheckChar } from '../../../domain/people/units.js'
-import { blankToNull, creditCodeRule, phoneRule } from './form-rules.js'
+import { blankToNull, creditCodeRule, emailRule, phoneRule } from './form-rules.js'
 
 /** Runs an antd validator rule the way the form does: resolves when valid, rejects with the reason. */
 async function check(rule: FormRule, value: unknown): Promise<string | null> {
@@ -33,6 +33,14 @@ describe('phoneRule', () => {
   it('says why a number is refused', async () => {
     expect(await check(phoneRule('mobile'), '0572-2012345')).toBe('是固定电话，不是手机号，请填入固定电话一栏')
     expect(await check(phoneRule('landline'), '2012345')).toBe('缺少区号（如 0572-2012345）')
+  })
+})
+
+describe('emailRule', () => {
+  it('accepts addresses typed with a full-width @, refuses ones without a domain', async () => {
+    expect(await check(emailRule, 'zhangxy＠huzhou.gov.cn')).toBeNull()
+    expect(await check(emailRule, '')).toBeNull()
+    expect(await check(emailRule, 'zhangxy@huzhou')).toBe('邮箱格式不正确')
   })
 })
 

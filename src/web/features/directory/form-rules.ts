@@ -26,6 +26,16 @@ export const creditCodeRule: FormRule = {
   },
 }
 
+// The server's rule (directory/input.ts), so a refusal shows under the field before sending.
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/
+
+export const emailRule: FormRule = {
+  validator: async (_rule, value: string | null | undefined) => {
+    const t = value?.normalize('NFKC').trim()
+    if (t && !EMAIL.test(t)) throw new Error('邮箱格式不正确')
+  },
+}
+
 /** '' from a cleared input becomes null: the server treats absent and null as “none”. */
 export function blankToNull<T extends Record<string, unknown>>(values: T): T {
   const out: Record<string, unknown> = {}

@@ -1,0 +1,48 @@
+import { Type, type Static, type TSchema } from 'typebox'
+
+const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+
+export const InboxQuery = Type.Object({
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1, title: '页码' })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20, title: '每页条数' })),
+}, { additionalProperties: false })
+export type InboxQuery = Static<typeof InboxQuery>
+
+export const DeliveryParam = Type.Object({
+  deliveryId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, title: '消息编号' }),
+})
+
+export const InboxItem = Type.Object({
+  deliveryId: Type.Integer(),
+  warningId: Type.Integer(),
+  headline: Type.String(),
+  level: Type.Integer({ description: '1 红色、2 橙色、3 黄色、4 蓝色' }),
+  purpose: Type.Union([Type.Literal('warning'), Type.Literal('drill')], { description: 'drill 为通联演练' }),
+  status: Type.String({ description: '预警当前状态：issued 生效中，cancelled 已撤销，ended 已解除' }),
+  /** The message as it was composed for the in-app channel. */
+  subject: Type.String(),
+  text: Type.String(),
+  sentAt: Type.String({ format: 'date-time' }),
+  /** The person has confirmed this warning (on any channel). */
+  acknowledged: Type.Boolean(),
+  acknowledgedAt: nullable(Type.String({ format: 'date-time' })),
+  /** Still waits for this person's 已收到: unconfirmed and the warning in force. */
+  needsAck: Type.Boolean(),
+})
+export type InboxItem = Static<typeof InboxItem>
+
+export const InboxPage = Type.Object({
+  items: Type.Array(InboxItem),
+  total: Type.Integer(),
+  /** Messages that still wait for a confirmation. */
+  unread: Type.Integer(),
+  /** Why the inbox is empty when the account is not linked to a person in the directory. */
+  notice: nullable(Type.String()),
+})
+export type InboxPage = Static<typeof InboxPage>
+
+export const AckResult = Type.Object({
+  outcome: Type.Union([Type.Literal('acknowledged'), Type.Literal('already'), Type.Literal('closed')], {
+    description: 'acknowledged 已确认；already 此前已确认；closed 预警已撤销或解除，无需确认',
+  }),
+})

@@ -1,0 +1,206 @@
+import { sql, type Transaction, type Updateable } from 'kysely'
+import type { Permission } from '../../../domain/auth/roles.js'
+import { levelOf, REGION_LEVEL_LABELS } from '../../../domain/regions/code.js'
+import { ISSUE_LEVELS_BY_JURISDICTION, mayIssue } from '../../../domain/warnings/approval.js'
+import { capIdentifier } from '../../../domain/warnings/cap.js'
+import { DEFAULT_LADDERS, type LadderPolicy } from '../../../domain/warnings/ladder.js'
+import { isWarningLevel, WARNING_LEVELS, type WarningLevel } from '../../../domain/warnings/levels.js'
+import type { Db } from '../../db/database.js'
+import type { Database } from '../../db/types.js'
+import type { Scope } from '../../db/scope.js'
+import { AppError, forbidden } from '../../errors.js'
+import { publish } from '../../events/bus.js'
+import { enqueue } from '../../jobs/queue.js'
+import { canonicalJson, recordAudit, type Actor } from '../audit/record.js'
+import { previewRecipients } from '../linkage/recipients.js'
+import { CLOSE_QUEUE } from './close.js'
+import { badField, checkNotEmpty, storedTarget } from './input.js'
+import { getWarning, lockWarning, requireState, type WarningRow } from './queries.js'
+import type { ReasonBody, VersionBody, Warning, WarningRevision } from './schema.js'
+import { FANOUT_QUEUE } from './workers.js'
+
+/** Who acts, where, and when (the app's clock, so fake-clock tests see the same time). */
+export type Caller = {
+  scope: Scope
+  user: { regionCode: string; permissions: readonly Permission[] }
+  actor: Actor
+  now: Date
+}
+
+type Trx = Transaction<Database>
+
+export const noRecipients = () => new AppError('NO_RECIPIENTS', 422, '预警范围内没有责任人，无法发布')
+
+/**
+ * Approving, updating, cancelling and ending a warning need `warnings.issue` and a jurisdiction
+ * allowed to issue its level (统一发布: townships only 三级/四级, villages none).
+ */
+export function requireIssuer(caller: Caller, level: number): void {
+  if (!caller.user.permissions.includes('warnings.issue')) throw forbidden('您没有审批发布预警的权限')
+  const jurisdiction = levelOf(caller.user.regionCode)
+  if (!isWarningLevel(level) || !mayIssue(jurisdiction, level)) {
+    const allowed = ISSUE_LEVELS_BY_JURISDICTION[jurisdiction]
+    const label = REGION_LEVEL_LABELS[jurisdiction]
+    const message = allowed.length === 0
+      ? `${label}辖区不能审批发布预警，请提交上级审批`
+      : `${label}辖区只能审批发布${allowed.map((l) => WARNING_LEVELS[l].label).join('、')}预警；${WARNING_LEVELS[level as WarningLevel]?.label ?? level}预警请提交上级审批`
+    throw new AppError('LEVEL_NOT_ALLOWED', 403, message, [{ field: 'level', value: level }])
+  }
+}
+
+/** The audit form of a row: the imported XML stays out of the log. */
+const audited = (row: WarningRow) => ({ ...row, sourceXml: undefined })
+
+async function step(trx: Trx, caller: Caller, warningId: number, kind: string, detail: Record<string, unknown> = {}): Promise<void> {
+  await trx.insertInto('warningStep').values({ warningId, at: caller.now, kind, actorId: caller.actor.id, detail: JSON.stringify(detail) }).execute()
+}
+
+/**
+ * GB/T 35965.1 identifier with the first sequence digit N not yet taken by a warning of the
+ * same county issued in the same second. The unique index catches a concurrent taker.
+ */
+export async function nextIdentifier(trx: Trx, regionCode: string, at: Date): Promise<string> {
+  const base = capIdentifier({ regionCode, issuedAt: at })
+  const stem = base.slice(0, -1)
+  const taken = await trx.selectFrom('warning').select('identifier').where('identifier', 'like', `${stem}%`).execute()
+  const used = new Set(taken.map((t) => t.identifier))
+  for (let n = 0; n <= 9; n++) if (!used.has(`${stem}${n}`)) return `${stem}${n}`
+  throw new AppError('IDENTIFIER_EXHAUSTED', 409, '同一秒内本区县发布的预警已达 10 条，请稍后再发布')
+}
+
+/** Fan-out job for one revision: the key makes a repeated issue of the same revision a no-op. */
+export async function enqueueFanout(trx: Trx, warningId: number, revision: number, now: Date): Promise<void> {
+  await enqueue(trx, { queue: FANOUT_QUEUE, key: `fanout:${warningId}:${revision}`, payload: { warningId, revision }, runAt: now })
+}
+
+/**
+ * Issues a locked warning: checks someone would receive it, gives it its identifier and time of
+ * issue, and queues the fan-out in the same transaction, so an issued warning always gets sent.
+ */
+export async function issueLocked(trx: Trx, caller: Caller, row: WarningRow): Promise<WarningRow> {
+  const target = storedTarget(row.target)
+  checkNotEmpty(target)
+  const preview = await previewRecipients(trx, caller.scope, { regionCode: row.regionCode, target })
+  if (preview.total === 0) throw noRecipients()
+  const identifier = await nextIdentifier(trx, row.regionCode, caller.now)
+  const issued = await trx.updateTable('warning')
+    .set({ status: 'issued', issuedAt: caller.now, identifier, approvedBy: caller.actor.id, version: sql`version + 1`, updatedAt: caller.now })
+    .where('id', '=', row.id).returningAll().executeTakeFirstOrThrow()
+  await step(trx, caller, row.id, 'issued', { identifier, revision: issued.revision, recipients: preview.total, drill: issued.purpose === 'drill' })
+  await enqueueFanout(trx, row.id, issued.revision, caller.now)
+  await publish(trx, `warning:${row.id}`, { kind: 'issued', status: 'issued', revision: issued.revision })
+  return issued
+}
+
+export async function submitWarning(db: Db, caller: Caller, id: number, body: VersionBody): Promise<Warning> {
+  await db.transaction().execute(async (trx) => {
+    const before = await lockWarning(trx, caller.scope, id)
+    requireState(before, 'draft', body.version, '只有草稿可以提交审批')
+    checkNotEmpty(storedTarget(before.target))
+    const after = await trx.updateTable('warning')
+      .set({ status: 'submitted', submittedBy: caller.actor.id, rejectedReason: null, version: sql`version + 1`, updatedAt: caller.now })
+      .where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+    await step(trx, caller, id, 'submitted')
+    await publish(trx, `warning:${id}`, { kind: 'submitted', status: after.status })
+    await recordAudit(trx, caller.actor, { action: 'warning.submitted', entity: 'warning', entityId: id, regionCode: after.regionCode, before: audited(before), after: audited(after) })
+  })
+  return getWarning(db, caller.scope, id)
+}
+
+/** 审批发布: approval is issue. */
+export async function approveWarning(db: Db, caller: Caller, id: number, body: VersionBody): Promise<Warning> {
+  await db.transaction().execute(async (trx) => {
+    const before = await lockWarning(trx, caller.scope, id)
+    requireIssuer(caller, before.level)
+    requireState(before, 'submitted', body.version, '只有待审批的预警可以审批发布')
+    await step(trx, caller, id, 'approved')
+    const after = await issueLocked(trx, caller, before)
+    await recordAudit(trx, caller.actor, { action: 'warning.approved', entity: 'warning', entityId: id, regionCode: after.regionCode, before: audited(before), after: audited(after) })
+  })
+  return getWarning(db, caller.scope, id)
+}
+
+export async function rejectWarning(db: Db, caller: Caller, id: number, body: ReasonBody): Promise<Warning> {
+  await db.transaction().execute(async (trx) => {
+    const before = await lockWarning(trx, caller.scope, id)
+    requireIssuer(caller, before.level)
+    requireState(before, 'submitted', body.version, '只有待审批的预警可以退回')
+    const reason = body.reason.trim()
+    if (reason === '') throw badField('reason', '退回原因', body.reason, '不能为空')
+    const after = await trx.updateTable('warning')
+      .set({ status: 'draft', rejectedReason: reason, version: sql`version + 1`, updatedAt: caller.now })
+      .where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+    await step(trx, caller, id, 'rejected', { reason })
+    await publish(trx, `warning:${id}`, { kind: 'rejected', status: after.status })
+    await recordAudit(trx, caller.actor, { action: 'warning.rejected', entity: 'warning', entityId: id, regionCode: after.regionCode, before: audited(before), after: audited(after) })
+  })
+  return getWarning(db, caller.scope, id)
+}
+
+// jsonb stores keys in its own order: compare key-sorted forms.
+const sameLadder = (a: unknown, b: LadderPolicy) => canonicalJson(a) === canonicalJson(b)
+
+/**
+ * 更新: a new revision of an issued warning, sent again to everyone (CAP msgType Update). A
+ * ladder still at its level's default follows a level change; a customised one is kept.
+ */
+export async function reviseWarning(db: Db, caller: Caller, id: number, body: WarningRevision): Promise<Warning> {
+  await db.transaction().execute(async (trx) => {
+    const before = await lockWarning(trx, caller.scope, id)
+    if (before.purpose === 'drill') throw new AppError('ILLEGAL_TRANSITION', 409, '通联演练不能更新，请重新发起演练')
+    const level = body.level ?? before.level
+    requireIssuer(caller, before.level)
+    requireIssuer(caller, level)
+    requireState(before, 'issued', body.version, '只有已发布的预警可以更新')
+    const changes: Updateable<Database['warning']> = {}
+    for (const key of ['headline', 'description', 'instruction', 'areaDesc'] as const) {
+      const value = body[key]
+      if (value === undefined) continue
+      const t = value.trim()
+      if (t === '') throw badField(key, { headline: '标题', description: '警示事项', instruction: '应当采取的措施', areaDesc: '可能影响的范围' }[key], value, '不能为空')
+      if (t !== before[key]) changes[key] = t
+    }
+    if (level !== before.level) {
+      changes.level = level
+      if (isWarningLevel(before.level) && isWarningLevel(level) && sameLadder(before.ladder, DEFAULT_LADDERS[before.level])) {
+        changes.ladder = JSON.stringify(DEFAULT_LADDERS[level])
+      }
+    }
+    if (body.expires !== undefined) {
+      const expires = body.expires === null ? null : new Date(body.expires)
+      if (expires && (Number.isNaN(expires.getTime()) || expires <= before.onset)) throw badField('expires', '失效时间', body.expires, '必须是晚于起始时间的有效时间')
+      if ((expires?.getTime() ?? null) !== (before.expires?.getTime() ?? null)) changes.expires = expires
+    }
+    if (Object.keys(changes).length === 0) throw badField('version', '更新内容', '无', '与当前发布的内容相同，无需更新')
+    const after = await trx.updateTable('warning')
+      .set({ ...changes, revision: sql`revision + 1`, fullyConfirmedAt: null, version: sql`version + 1`, updatedAt: caller.now })
+      .where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+    await step(trx, caller, id, 'updated', { revision: after.revision, changed: Object.keys(changes) })
+    await enqueueFanout(trx, id, after.revision, caller.now)
+    await publish(trx, `warning:${id}`, { kind: 'updated', status: after.status, revision: after.revision })
+    await recordAudit(trx, caller.actor, { action: 'warning.revised', entity: 'warning', entityId: id, regionCode: after.regionCode, before: audited(before), after: audited(after) })
+  })
+  return getWarning(db, caller.scope, id)
+}
+
+/**
+ * 撤销 (cancelled: it should not have gone out) or 解除 (ended: the danger is over). The close
+ * job stops the ladder and tells everyone. A drill is closed by whoever may start one.
+ */
+export async function closeWarning(db: Db, caller: Caller, id: number, kind: 'cancelled' | 'ended', body: ReasonBody): Promise<Warning> {
+  await db.transaction().execute(async (trx) => {
+    const before = await lockWarning(trx, caller.scope, id)
+    if (before.purpose !== 'drill') requireIssuer(caller, before.level)
+    requireState(before, 'issued', body.version, kind === 'cancelled' ? '只有已发布的预警可以撤销' : '只有已发布的预警可以解除')
+    const reason = body.reason.trim()
+    if (reason === '') throw badField('reason', kind === 'cancelled' ? '撤销原因' : '解除原因', body.reason, '不能为空')
+    const after = await trx.updateTable('warning')
+      .set({ status: kind, endedAt: caller.now, endReason: reason, version: sql`version + 1`, updatedAt: caller.now })
+      .where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+    await step(trx, caller, id, kind, { reason })
+    await enqueue(trx, { queue: CLOSE_QUEUE, key: `close:${id}`, payload: { warningId: id, kind }, runAt: caller.now })
+    await publish(trx, `warning:${id}`, { kind, status: after.status })
+    await recordAudit(trx, caller.actor, { action: `warning.${kind}`, entity: 'warning', entityId: id, regionCode: after.regionCode, before: audited(before), after: audited(after) })
+  })
+  return getWarning(db, caller.scope, id)
+}

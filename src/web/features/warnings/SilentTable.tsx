@@ -1,0 +1,39 @@
+import { Table, Tag, Typography, type TableColumnsType } from 'antd'
+import { MaskedPhone } from '../../components/MaskedPhone.js'
+import { orBlank } from '../../lib/format.js'
+import { revealPersonPhones } from '../directory/people-api.js'
+import type { SilentRecipient } from './api.js'
+import { REGION_LEVEL_NAMES, RECIPIENT_STATE_COLORS, recipientStateLabel, stepLabel } from './labels.js'
+
+function doorKnock(r: SilentRecipient) {
+  if (!r.doorKnockState) return <Typography.Text type="secondary">—</Typography.Text>
+  if (r.doorKnockState === 'open') return <Tag color="orange">待上门</Tag>
+  return <span><Tag color="green">已上门</Tag>{r.doorKnockResult}</span>
+}
+
+/** 未叫醒名单: called and still silent, or unreachable; whom the township must go and see. */
+export function SilentTable({ rows, loading, onOpen }: { rows: SilentRecipient[]; loading: boolean; onOpen: (personId: number) => void }) {
+  const columns: TableColumnsType<SilentRecipient> = [
+    { title: '姓名', dataIndex: 'name', width: 100, render: (v: string, r) => <Typography.Link onClick={() => onOpen(r.personId)}>{v}</Typography.Link> },
+    { title: '职务', dataIndex: 'post', width: 140, ellipsis: true, render: orBlank },
+    { title: '区划', dataIndex: 'regionName', width: 150, ellipsis: true, render: (v: string, r) => `${v}（${REGION_LEVEL_NAMES[r.regionLevel] ?? r.regionLevel}）` },
+    { title: '手机', dataIndex: 'mobile', width: 150, render: (v: string | null, r) => <MaskedPhone value={v} reveal={() => revealPersonPhones(r.personId).then((x) => x.mobile)} /> },
+    { title: '状态', dataIndex: 'state', width: 90, render: (v: string) => <Tag color={RECIPIENT_STATE_COLORS[v]}>{recipientStateLabel(v)}</Tag> },
+    { title: '已到', dataIndex: 'step', width: 90, render: (v: number, r) => stepLabel(v, r.state) },
+    { title: '上门叫应', key: 'knock', render: (_v, r) => doorKnock(r) },
+  ]
+  return (
+    <Table<SilentRecipient>
+      rowKey="personId"
+      size="small"
+      bordered
+      loading={loading}
+      columns={columns}
+      dataSource={rows}
+      pagination={{ pageSize: 10, size: 'small', showTotal: (t) => `共 ${t} 人` }}
+      locale={{ emptyText: '没有未叫醒的人员' }}
+      scroll={{ x: 900 }}
+      data-testid="board-silent"
+    />
+  )
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { levelBars, regionBars } from './board-charts.js'
+import { formatDuration, percent } from './labels.js'
+
+const counts = (acknowledged: number, pending: number, escalated = 0, unreachable = 0) =>
+  ({ acknowledged, pending, escalated, unreachable, recipients: acknowledged + pending + escalated + unreachable })
+
+describe('levelBars', () => {
+  it('orders levels county, township, village and stacks the four states', () => {
+    const o = levelBars([{ level: 'village', ...counts(1, 2) }, { level: 'county', ...counts(3, 0) }, { level: 'township', ...counts(0, 1, 1) }])
+    expect((o.yAxis as { data: string[] }).data).toEqual(['县级', '乡镇级', '村级'])
+    const series = o.series as Array<{ name: string; data: number[] }>
+    expect(series.map((s) => s.name)).toEqual(['已确认', '未确认', '已升级', '联系不上'])
+    expect(series[0].data).toEqual([3, 0, 1])
+    expect(series[2].data).toEqual([0, 1, 0])
+  })
+})
+
+describe('regionBars', () => {
+  it('puts the least confirmed region first, leaves out regions nobody was sent to, keeps codes aligned', () => {
+    const { option, codes } = regionBars([
+      { code: '330502001000', name: '甲街道', ...counts(5, 0) },
+      { code: '330502002000', name: '乙街道', ...counts(1, 4) },
+      { code: '330502003000', name: '丙镇', ...counts(0, 0) },
+      { code: '330502004000', name: '丁镇', ...counts(0, 2) },
+    ])
+    expect(codes).toEqual(['330502004000', '330502002000', '330502001000'])
+    expect((option.yAxis as { data: string[] }).data).toEqual(['丁镇', '乙街道', '甲街道'])
+  })
+})
+
+describe('percent', () => {
+  it('never shows 100 before everyone has confirmed', () => {
+    expect(percent(999, 1000)).toBe(99)
+    expect(percent(1000, 1000)).toBe(100)
+    expect(percent(0, 0)).toBe(0)
+  })
+})
+
+describe('formatDuration', () => {
+  it('reads as minutes and seconds, hours and minutes, or days', () => {
+    expect(formatDuration(45)).toBe('45 秒')
+    expect(formatDuration(200)).toBe('3 分 20 秒')
+    expect(formatDuration(3900)).toBe('1 小时 5 分')
+    expect(formatDuration(90000)).toBe('1 天 1 小时')
+    expect(formatDuration(null)).toBe('—')
+  })
+})

@@ -2,6 +2,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify'
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROLE_KEYS, type RoleKey } from '../domain/auth/roles.js'
+import { runUntilIdle } from './jobs/testing.js'
 import { signIn, testApp, type Session } from './testing/test-app.js'
 
 /**
@@ -81,9 +82,27 @@ async function seedSibling(): Promise<Record<string, number>> {
   const ledger = await app.db.insertInto('ledgerImport').values({
     annex: 'annex4', fileName: `南浔镇物资${MARKER}.xlsx`, fileSha256: '0'.repeat(64), regionCode: SIBLING_TOWNSHIP, status: 'previewed',
   }).returning('id').executeTakeFirstOrThrow()
+  const linkage = await ok(await city.request({
+    method: 'POST', url: '/api/linkage/groups',
+    payload: { regionCode: SIBLING_COUNTY, name: `南浔区防汛责任人${MARKER}`, roles: ['head'], subtree: true },
+  }), 'linkage group')
+  const warningInput = {
+    regionCode: SIBLING_COUNTY, eventClass: 'natural', eventType: '暴雨', level: 2, headline: `南浔区暴雨橙色预警${MARKER}`,
+    description: `南浔镇将有大暴雨${MARKER}`, instruction: '责任人上岗到位', areaDesc: '南浔镇', senderName: '南浔区应急管理局',
+    onset: new Date().toISOString(), target: { regions: [SIBLING_TOWNSHIP], polygons: [], circles: [], roles: [], groupIds: [] },
+    channels: ['inapp', 'sms'],
+  }
+  const warning = await ok(await city.request({ method: 'POST', url: '/api/warnings', payload: warningInput }), 'warning')
+  const submitted = await ok(await city.request({ method: 'POST', url: `/api/warnings/${warning.id}/submit`, payload: { version: warning.version } }), 'submit')
+  await ok(await city.request({ method: 'POST', url: `/api/warnings/${warning.id}/approve`, payload: { version: submitted.version } }), 'approve')
+  await runUntilIdle(app)
+  const delivery = await app.db.selectFrom('delivery').select('id').where('warningId', '=', warning.id).executeTakeFirstOrThrow()
+  const knock = await app.db.insertInto('doorKnockTask').values({ warningId: warning.id, personId: person.id, regionCode: SIBLING_TOWNSHIP })
+    .returning('id').executeTakeFirstOrThrow()
   return {
     unit: unit.id, person: person.id, group: group.id, user: user.id, team: team.id, storage_point: storage.id,
     supplier: supplier.id, agreement: agreement.id, supply: supply.id, ledgerImport: ledger.id,
+    linkage: linkage.id, warning: warning.id, delivery: delivery.id, doorKnock: knock.id,
   }
 }
 
@@ -97,6 +116,10 @@ function idFor(url: string, param: string): string {
   if (url.startsWith('/api/supplies')) return String(siblingIds.supply)
   if (url.startsWith('/api/agreements')) return String(siblingIds.agreement)
   if (url.startsWith('/api/ledgers/imports')) return String(siblingIds.ledgerImport)
+  if (url.startsWith('/api/warnings/door-knocks')) return String(siblingIds.doorKnock)
+  if (url.startsWith('/api/warnings') && param === 'id') return String(siblingIds.warning)
+  if (url.startsWith('/api/linkage/groups') && param === 'id') return String(siblingIds.linkage)
+  if (param === 'deliveryId') return String(siblingIds.delivery)
   if (param === 'personId') return String(siblingIds.person)
   if (param === 'unitId') return String(siblingIds.unit)
   if (param === 'groupId') return String(siblingIds.group)
@@ -194,6 +217,8 @@ async function siblingSnapshot(): Promise<unknown[]> {
     `/api/resources/team/${siblingIds.team}`, `/api/resources/storage_point/${siblingIds.storage_point}`,
     `/api/resources/supplier/${siblingIds.supplier}`, `/api/supplies/${siblingIds.supply}`,
     `/api/agreements?supplierId=${siblingIds.supplier}`, `/api/ledgers/imports/${siblingIds.ledgerImport}`,
+    `/api/linkage/groups/${siblingIds.linkage}`, `/api/warnings/${siblingIds.warning}`,
+    `/api/warnings/${siblingIds.warning}/board`, `/api/warnings/door-knocks?state=open`,
   ]
   const rows: unknown[] = []
   for (const url of urls) rows.push((await city.request({ url })).json())
@@ -215,7 +240,7 @@ afterAll(async () => { await app.close() })
 describe('jurisdiction matrix', () => {
   it('covers the routes of every capability', () => {
     const prefixes = new Set(scopedRoutes().map((r) => r.url.split('/')[2]))
-    for (const p of ['regions', 'units', 'people', 'leading-groups', 'users', 'audit', 'resources', 'supplies', 'agreements', 'rollup', 'ledgers']) {
+    for (const p of ['regions', 'units', 'people', 'leading-groups', 'users', 'audit', 'resources', 'supplies', 'agreements', 'rollup', 'ledgers', 'linkage', 'warnings', 'inbox']) {
       expect(prefixes).toContain(p)
     }
   })
@@ -261,7 +286,7 @@ describe('the generated requests', () => {
   it('get past validation and jurisdiction for a city-level user whose area holds the sibling county', async () => {
     // Reaching a business rule (stale version, duplicate name, record in use) also proves the
     // request was well-formed and inside the jurisdiction.
-    const reachedLogic = new Set(['STALE_VERSION', 'DUPLICATE', 'IN_USE'])
+    const reachedLogic = new Set(['STALE_VERSION', 'DUPLICATE', 'IN_USE', 'ILLEGAL_TRANSITION'])
     const succeeded = new Set<string>()
     const citySecurity = await signIn(app, { role: 'secadmin', regionCode: CITY })
     const cityAuditor = await signIn(app, { role: 'auditor', regionCode: CITY })
@@ -285,6 +310,9 @@ describe('the generated requests', () => {
       'GET /api/supplies/:id', 'POST /api/supplies/:id/movements', 'PUT /api/agreements/:id',
       'GET /api/rollup/supplies', 'GET /api/ledgers/:annex/export', 'GET /api/ledgers/imports/:id',
       'GET /api/map/point/:layer/:id', 'PUT /api/map/location/:layer/:id',
+      'GET /api/linkage/groups/:id', 'GET /api/linkage/groups/region/:code', 'GET /api/warnings/:id', 'GET /api/warnings/:id/board',
+      'GET /api/warnings/:id/recipients', 'GET /api/warnings/:id/recipients/:personId', 'GET /api/warnings/:id/villages',
+      'GET /api/warnings/:id/cap.xml', 'POST /api/warnings/door-knocks/:id/done', 'POST /api/warnings/:id/update',
     ]
     for (const write of expected) {
       expect(succeeded).toContain(write)

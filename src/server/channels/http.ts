@@ -1,3 +1,5 @@
+import http from 'node:http'
+import https from 'node:https'
 /**
  * One JSON POST to a gateway or robot webhook, with a timeout, and the answer sorted into what the
  * dispatcher needs to know: did it go, and if not, is trying again (with the same idempotency
@@ -23,6 +25,13 @@ const TRANSIENT_CODES = new Set([
   'ENOTFOUND', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
 ])
 
+// Kept-alive connections per gateway: a warning to a province is 10^5 requests to one host, and a
+// new TCP (and TLS) handshake for each would cost more than the request itself.
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
+}
+
 export async function postJson(url: string, payload: unknown, opts: PostOptions): Promise<PostOutcome> {
   let target: URL
   try {
@@ -33,19 +42,47 @@ export async function postJson(url: string, payload: unknown, opts: PostOptions)
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     return { ok: false, error: `${opts.peer}地址“${url}”应以 http:// 或 https:// 开头`, retryable: false }
   }
-  const timeout = AbortSignal.timeout(opts.timeoutMs)
-  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' }
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`
-  try {
-    const res = await fetch(target, { method: 'POST', headers, body: JSON.stringify(payload), signal })
-    const text = await res.text()
-    const body = parseJson(text)
-    if (res.ok) return { ok: true, status: res.status, body }
-    return { ok: false, error: `${opts.peer}返回 HTTP ${res.status}${describeBody(body, text)}`, retryable: isRetryableStatus(res.status) }
-  } catch (err) {
-    return describeFailure(err, opts, timeout)
+  if (opts.signal?.aborted) return { ok: false, error: '发送被中止，稍后重试', retryable: true }
+  const body = Buffer.from(JSON.stringify(payload))
+  const headers: http.OutgoingHttpHeaders = {
+    'content-type': 'application/json; charset=utf-8', accept: 'application/json', 'content-length': body.length,
   }
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`
+  const transport = target.protocol === 'https:' ? https : http
+  return new Promise<PostOutcome>((resolve) => {
+    let settled = false
+    const finish = (outcome: PostOutcome) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      opts.signal?.removeEventListener('abort', onAbort)
+      resolve(outcome)
+    }
+    const req = transport.request(target, { method: 'POST', headers, agent: agents[target.protocol as 'http:' | 'https:'] }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('error', (err) => finish(describeFailure(err, opts, false)))
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8')
+        const parsed = parseJson(text)
+        const status = res.statusCode ?? 0
+        if (status >= 200 && status < 300) finish({ ok: true, status, body: parsed })
+        else finish({ ok: false, error: `${opts.peer}返回 HTTP ${status}${describeBody(parsed, text)}`, retryable: isRetryableStatus(status) })
+      })
+    })
+    // One timer for the whole exchange, not a socket idle timeout: a peer that trickles bytes is as stuck as a silent one.
+    const timer = setTimeout(() => {
+      finish({ ok: false, error: `${opts.peer}无应答（超过 ${opts.timeoutMs} 毫秒）`, retryable: true })
+      req.destroy()
+    }, opts.timeoutMs)
+    const onAbort = () => {
+      finish({ ok: false, error: '发送被中止，稍后重试', retryable: true })
+      req.destroy()
+    }
+    opts.signal?.addEventListener('abort', onAbort, { once: true })
+    req.on('error', (err) => finish(describeFailure(err, opts, false)))
+    req.end(body)
+  })
 }
 
 /** 5xx, 408 and 429 may pass; any other 4xx is a mistake in what we sent and will not. */
@@ -53,19 +90,19 @@ export function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429
 }
 
-function describeFailure(err: unknown, opts: PostOptions, timeout: AbortSignal): PostOutcome {
-  if (timeout.aborted) {
+function describeFailure(err: unknown, opts: PostOptions, timedOut: boolean): PostOutcome {
+  if (timedOut) {
     return { ok: false, error: `${opts.peer}无应答（超过 ${opts.timeoutMs} 毫秒）`, retryable: true }
   }
   if (opts.signal?.aborted) return { ok: false, error: `发送被中止，稍后重试`, retryable: true }
   const code = errorCode(err)
   if (code && TRANSIENT_CODES.has(code)) return { ok: false, error: `无法连接${opts.peer}（${code}）`, retryable: true }
-  // fetch reports any other network trouble as a bare TypeError; the peer may well come back.
+  // Any other network trouble: the peer may well come back.
   const message = err instanceof Error ? err.message : String(err)
   return { ok: false, error: `连接${opts.peer}出错（${code ?? message}）`, retryable: true }
 }
 
-/** fetch wraps the socket error: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }). */
+/** The socket error's code, looked for on the error and its causes. */
 function errorCode(err: unknown): string | null {
   for (let e: any = err, depth = 0; e && depth < 4; e = e.cause, depth++) {
     if (typeof e.code === 'string') return e.code

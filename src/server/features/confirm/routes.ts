@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { acknowledge } from '../warnings/ack.js'
+import { createAckBatcher } from '../warnings/ack-batcher.js'
 import { invalidToken, verifyConfirmToken } from '../warnings/tokens.js'
 
 const TokenParam = Type.Object({
@@ -39,6 +39,10 @@ export function maskName(name: string): string {
  * credential. No audit entry (nobody is signed in); the confirmation is a step on the warning.
  */
 export const confirmRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // Taps come in bursts after a warning: confirmations arriving together share one transaction.
+  const acks = createAckBatcher(app.db)
+  app.addHook('preClose', () => acks.close())
+
   app.get('/:token', {
     config: { public: true },
     schema: { tags: ['预警确认'], summary: '确认链接：查看预警内容', params: TokenParam, response: { 200: ConfirmView } },
@@ -69,10 +73,8 @@ export const confirmRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['预警确认'], summary: '确认链接：一键确认“已收到”', params: TokenParam, response: { 200: ConfirmOutcome } },
   }, async (req) => {
     const claim = await verifyConfirmToken(app.db, req.params.token, app.clock.now())
-    const exists = await app.db.selectFrom('warningRecipient').select('personId')
-      .where('warningId', '=', claim.warningId).where('personId', '=', claim.personId).executeTakeFirst()
-    if (!exists) throw invalidToken()
-    const outcome = await acknowledge(app.db, { warningId: claim.warningId, personId: claim.personId, via: 'link', at: app.clock.now() })
+    const outcome = await acks.acknowledge({ warningId: claim.warningId, personId: claim.personId, via: 'link', at: app.clock.now() })
+    if (outcome === 'not_recipient') throw invalidToken()
     return { outcome }
   })
 }

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/database.js'
 import { fakeClock } from '../../jobs/clock.js'
 import { createTestDb } from '../../testing/test-app.js'
-import { acknowledge, recordDeliveryResult } from './ack.js'
+import { createAckBatcher } from './ack-batcher.js'
+import { acknowledge, acknowledgeMany, recordDeliveryResult } from './ack.js'
 import { addPerson, issuedWarning, V1, ZHILI } from './engine-fixtures.js'
 import { fanOut } from './fanout.js'
 
@@ -19,6 +20,47 @@ async function twoPeople() {
   await fanOut(db, clock, { warningId: id, revision: 1 })
   return { clock, a, b, id }
 }
+
+describe('acknowledgeMany and the batcher', () => {
+  it('answers each confirmation of a batch on its own: new, repeated, closed, stranger', async () => {
+    const { clock, a, b, id } = await twoPeople()
+    const c = await addPerson(db, { regionCode: V1 })
+    const other = await issuedWarning(db, clock, { target: { regions: [V1] }, channels: ['sms'] })
+    await fanOut(db, clock, { warningId: other, revision: 1 })
+    await db.updateTable('warning').set({ status: 'cancelled' }).where('id', '=', other).execute()
+    const at = clock.now()
+    const outcomes = await acknowledgeMany(db, [
+      { warningId: id, personId: a, via: 'link', at },
+      { warningId: id, personId: a, via: 'sms', at },
+      { warningId: other, personId: c, via: 'link', at },
+      { warningId: id, personId: 999_999, via: 'link', at },
+      { warningId: id, personId: b, via: 'link', at },
+    ])
+    expect(outcomes).toEqual(['acknowledged', 'already', 'closed', 'not_recipient', 'acknowledged'])
+    expect((await warningRow(id)).fullyConfirmedAt).toEqual(at)
+    const steps = await db.selectFrom('warningStep').select('kind').where('warningId', '=', id).where('kind', '=', 'acknowledged').execute()
+    expect(steps).toHaveLength(2)
+  })
+
+  it('gathers confirmations arriving together and gives every caller its outcome', async () => {
+    const clock = fakeClock('2026-07-20T02:00:00Z')
+    const people = await Promise.all(Array.from({ length: 40 }, () => addPerson(db, { regionCode: V1 })))
+    const id = await issuedWarning(db, clock, { target: { regions: [V1] }, channels: ['sms'] })
+    await fanOut(db, clock, { warningId: id, revision: 1 })
+    const acks = createAckBatcher(db, { maxBatch: 16, maxWaitMs: 20 })
+    const at = clock.now()
+    // Every person twice, all at once: 40 confirmed, 40 already.
+    const outcomes = await Promise.all([...people, ...people].map((personId) => acks.acknowledge({ warningId: id, personId, via: 'link', at })))
+    await acks.close()
+    expect(outcomes.filter((o) => o === 'acknowledged')).toHaveLength(40)
+    expect(outcomes.filter((o) => o === 'already')).toHaveLength(40)
+    const { n } = await db.selectFrom('warningRecipient').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('warningId', '=', id).where('state', '=', 'acknowledged').executeTakeFirstOrThrow()
+    expect(n).toBe(40)
+    // Batched: far fewer transactions than confirmations, seen as timeline steps sharing one time.
+    expect((await warningRow(id)).fullyConfirmedAt).toEqual(at)
+  })
+})
 
 const warningRow = (id: number) => db.selectFrom('warning').select(['fullyConfirmedAt']).where('id', '=', id).executeTakeFirstOrThrow()
 

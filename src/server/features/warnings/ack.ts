@@ -3,7 +3,7 @@ import { CHANNELS, type Channel } from '../../../domain/warnings/delivery.js'
 import { NOTICE_STEP } from '../../../domain/warnings/ladder.js'
 import type { Database } from '../../db/types.js'
 import { notFound } from '../../errors.js'
-import { publish } from '../../events/bus.js'
+import { publish, publishMany } from '../../events/bus.js'
 
 /** How a confirmation came: a channel (SMS reply, voice key 1, in-app button), the link, or a door knock. */
 export type AckVia = Channel | 'link' | 'door'
@@ -33,47 +33,111 @@ function inTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => P
  * warning answers 'closed'.
  */
 export async function acknowledge(db: Kysely<Database>, input: AckInput): Promise<AckOutcome> {
-  const { warningId, personId, via, at } = input
-  return inTransaction(db, async (trx) => {
-    const done = await trx.updateTable('warningRecipient as r')
-      .set({ state: 'acknowledged', acknowledgedAt: at, ackChannel: via, nextAt: null })
-      .where('r.warningId', '=', warningId).where('r.personId', '=', personId)
-      .where('r.state', '<>', 'acknowledged')
-      .where((eb) => eb.exists(eb.selectFrom('warning as w').select('w.id').where('w.id', '=', warningId).where('w.status', '=', 'issued')))
-      .returning(['r.revision', 'r.regionCode'])
-      .executeTakeFirst()
-    if (!done) {
-      const row = await trx.selectFrom('warningRecipient as r').innerJoin('warning as w', 'w.id', 'r.warningId')
-        .select(['r.state', 'w.status']).where('r.warningId', '=', warningId).where('r.personId', '=', personId).executeTakeFirst()
-      if (!row) throw notFound('预警接收人', personId)
-      return row.state === 'acknowledged' ? 'already' : 'closed'
-    }
+  const [outcome] = await acknowledgeMany(db, [input])
+  if (outcome === 'not_recipient') throw notFound('预警接收人', input.personId)
+  return outcome
+}
 
-    // Messages not yet out need not go; the one the confirmation came through shows it.
-    await trx.updateTable('delivery').set({ state: 'acknowledged', acknowledgedAt: at, lockedUntil: null })
-      .where('warningId', '=', warningId).where('personId', '=', personId)
-      .where('state', '=', 'queued').where('step', '<>', NOTICE_STEP).execute()
-    if (via in CHANNELS) {
-      await sql`
-        update delivery set state = 'acknowledged', acknowledged_at = ${at}
-        where id = (select id from delivery where warning_id = ${warningId} and person_id = ${personId} and channel = ${via}
-          and revision = ${done.revision} and state in ('sent', 'delivered') order by id desc limit 1)`.execute(trx)
-    }
-    const knocks = await trx.updateTable('doorKnockTask')
-      .set({ state: 'done', result: `本人已确认（${VIA_LABELS[via] ?? via}）`, doneAt: at, doneBy: input.actorId ?? null })
-      .where('warningId', '=', warningId).where('personId', '=', personId).where('state', '=', 'open')
-      .returning('regionCode').execute()
-
-    await trx.insertInto('warningStep').values({
-      warningId, at, kind: 'acknowledged', actorId: input.actorId ?? null, personId,
-      detail: JSON.stringify({ via, revision: done.revision }),
-    }).execute()
-    await publish(trx, `warning:${warningId}`, { kind: 'acknowledged', personId, via })
-    await publish(trx, `person:${personId}`, { kind: 'acknowledged', warningId })
-    for (const k of knocks) await publish(trx, `doorknock:${k.regionCode}`, { kind: 'acknowledged', warningId, personId })
-    await markFullyConfirmed(trx, warningId)
-    return 'acknowledged'
+/**
+ * Many confirmations in one transaction, set-based: the minutes after a warning bring thousands
+ * of taps at once, and one transaction each spends its time committing (see AckBatcher). One
+ * outcome per input, in order; 'not_recipient' when the person was never sent the warning. The
+ * same person twice in one call: the first confirms, the second answers 'already'.
+ */
+export async function acknowledgeMany(db: Kysely<Database>, inputs: readonly AckInput[]): Promise<Array<AckOutcome | 'not_recipient'>> {
+  if (inputs.length === 0) return []
+  const seen = new Set<string>()
+  const firsts = inputs.filter((i) => {
+    const k = `${i.warningId}:${i.personId}`
+    return seen.has(k) ? false : (seen.add(k), true)
   })
+  const col = <T>(f: (i: AckInput) => T) => firsts.map(f)
+  return inTransaction(db, async (trx) => {
+    const { rows: confirmed } = await sql<{ warningId: number; personId: number; revision: number }>`
+      update warning_recipient r set state = 'acknowledged', acknowledged_at = i.at, ack_channel = i.via, next_at = null
+      from unnest(${col((i) => i.warningId)}::bigint[], ${col((i) => i.personId)}::bigint[], ${col((i) => i.via)}::text[],
+        ${col((i) => i.at)}::timestamptz[]) as i(warning_id, person_id, via, at)
+      join warning w on w.id = i.warning_id and w.status = 'issued'
+      where r.warning_id = i.warning_id and r.person_id = i.person_id and r.state <> 'acknowledged'
+      returning r.warning_id, r.person_id, r.revision`.execute(trx)
+    const key = (w: number, p: number) => `${w}:${p}`
+    const done = new Map(confirmed.map((c) => [key(c.warningId, c.personId), c]))
+
+    // Why the others did not change: confirmed before, warning closed, or not a recipient at all.
+    const rest = firsts.filter((i) => !done.has(key(i.warningId, i.personId)))
+    const states = new Map<string, string>()
+    if (rest.length > 0) {
+      const { rows } = await sql<{ warningId: number; personId: number; state: string }>`
+        select r.warning_id, r.person_id, r.state
+        from unnest(${rest.map((i) => i.warningId)}::bigint[], ${rest.map((i) => i.personId)}::bigint[]) as i(warning_id, person_id)
+        join warning_recipient r on r.warning_id = i.warning_id and r.person_id = i.person_id`.execute(trx)
+      for (const r of rows) states.set(key(r.warningId, r.personId), r.state)
+    }
+
+    const ok = firsts.filter((i) => done.has(key(i.warningId, i.personId)))
+    if (ok.length > 0) await settle(trx, ok, done)
+
+    const answered = new Set<string>()
+    return inputs.map((i) => {
+      const k = key(i.warningId, i.personId)
+      if (done.has(k)) {
+        if (answered.has(k)) return 'already'
+        answered.add(k)
+        return 'acknowledged'
+      }
+      const state = states.get(k)
+      return state === undefined ? 'not_recipient' : state === 'acknowledged' ? 'already' : 'closed'
+    })
+  })
+}
+
+/** What follows from confirmations: messages, door-knock tasks, timeline, live events, 100%. */
+async function settle(trx: Kysely<Database>, ok: AckInput[], done: Map<string, { revision: number }>): Promise<void> {
+  const col = <T>(f: (i: AckInput) => T) => ok.map(f)
+  const revisions = ok.map((i) => done.get(`${i.warningId}:${i.personId}`)!.revision)
+  // Messages not yet out need not go; the one the confirmation came through shows it.
+  await sql`
+    update delivery d set state = 'acknowledged', acknowledged_at = i.at, locked_until = null
+    from unnest(${col((i) => i.warningId)}::bigint[], ${col((i) => i.personId)}::bigint[], ${col((i) => i.at)}::timestamptz[])
+      as i(warning_id, person_id, at)
+    where d.warning_id = i.warning_id and d.person_id = i.person_id and d.state = 'queued' and d.step <> ${NOTICE_STEP}`.execute(trx)
+  const viaChannel = ok.map((i, n) => ({ i, revision: revisions[n] })).filter(({ i }) => i.via in CHANNELS)
+  if (viaChannel.length > 0) {
+    await sql`
+      update delivery d set state = 'acknowledged', acknowledged_at = i.at
+      from unnest(${viaChannel.map(({ i }) => i.warningId)}::bigint[], ${viaChannel.map(({ i }) => i.personId)}::bigint[],
+        ${viaChannel.map(({ i }) => i.via)}::text[], ${viaChannel.map(({ revision }) => revision)}::int[],
+        ${viaChannel.map(({ i }) => i.at)}::timestamptz[]) as i(warning_id, person_id, via, revision, at)
+      where d.id = (select x.id from delivery x where x.warning_id = i.warning_id and x.person_id = i.person_id
+        and x.channel = i.via and x.revision = i.revision and x.state in ('sent', 'delivered') order by x.id desc limit 1)`.execute(trx)
+  }
+  const { rows: knocks } = await sql<{ warningId: number; personId: number; regionCode: string }>`
+    update door_knock_task t set state = 'done', result = i.result, done_at = i.at, done_by = i.actor_id
+    from unnest(${col((i) => i.warningId)}::bigint[], ${col((i) => i.personId)}::bigint[], ${col((i) => i.at)}::timestamptz[],
+      ${col((i) => `本人已确认（${VIA_LABELS[i.via] ?? i.via}）`)}::text[], ${col((i) => i.actorId ?? null)}::bigint[])
+      as i(warning_id, person_id, at, result, actor_id)
+    where t.warning_id = i.warning_id and t.person_id = i.person_id and t.state = 'open'
+    returning t.warning_id, t.person_id, t.region_code`.execute(trx)
+
+  await trx.insertInto('warningStep').values(ok.map((i, n) => ({
+    warningId: i.warningId, at: i.at, kind: 'acknowledged', actorId: i.actorId ?? null, personId: i.personId,
+    detail: JSON.stringify({ via: i.via, revision: revisions[n] }),
+  }))).execute()
+
+  // Live events: one per warning for the board (pg_notify payloads stay small), one per person for their inbox.
+  const byWarning = new Map<number, AckInput[]>()
+  for (const i of ok) byWarning.set(i.warningId, [...(byWarning.get(i.warningId) ?? []), i])
+  await publishMany(trx, [
+    ...[...byWarning].map(([warningId, list]) => ({
+      topic: `warning:${warningId}`,
+      data: list.length === 1
+        ? { kind: 'acknowledged', personId: list[0].personId, via: list[0].via }
+        : { kind: 'acknowledged', count: list.length, personIds: list.slice(0, 50).map((i) => i.personId) },
+    })),
+    ...ok.map((i) => ({ topic: `person:${i.personId}`, data: { kind: 'acknowledged', warningId: i.warningId } })),
+    ...knocks.map((k) => ({ topic: `doorknock:${k.regionCode}`, data: { kind: 'acknowledged', warningId: k.warningId, personId: k.personId } })),
+  ])
+  for (const warningId of byWarning.keys()) await markFullyConfirmed(trx, warningId)
 }
 
 /**
@@ -82,6 +146,10 @@ export async function acknowledge(db: Kysely<Database>, input: AckInput): Promis
  * the ladder tick calls this again).
  */
 export async function markFullyConfirmed(db: Kysely<Database>, warningId: number): Promise<boolean> {
+  // Asked after every confirmation, and almost always answered "someone is still open" by the
+  // partial index at once; the full check below runs only when nobody seems left.
+  const open = await sql`select 1 from warning_recipient where warning_id = ${warningId} and state <> 'acknowledged' limit 1`.execute(db)
+  if (open.rows.length > 0) return false
   const { rows } = await sql<{ at: Date }>`
     update warning w set fully_confirmed_at = (select max(acknowledged_at) from warning_recipient where warning_id = w.id)
     where w.id = ${warningId} and w.status = 'issued' and w.fully_confirmed_at is null

@@ -223,6 +223,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     drop table warning_recipient; drop table warning_step; drop table warning;
     drop table linkage_member; drop table linkage_group; drop table job;
     alter table app_user drop column person_id;
+    drop index person_mobile_idx;
     alter table person drop column email;
   `.execute(db)
 }

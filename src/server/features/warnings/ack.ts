@@ -3,7 +3,7 @@ import { CHANNELS, type Channel } from '../../../domain/warnings/delivery.js'
 import { NOTICE_STEP } from '../../../domain/warnings/ladder.js'
 import type { Database } from '../../db/types.js'
 import { notFound } from '../../errors.js'
-import { publish, publishMany } from '../../events/bus.js'
+import { EVENTS_CHANNEL, publish } from '../../events/bus.js'
 
 /** How a confirmation came: a channel (SMS reply, voice key 1, in-app button), the link, or a door knock. */
 export type AckVia = Channel | 'link' | 'door'
@@ -53,91 +53,76 @@ export async function acknowledgeMany(db: Kysely<Database>, inputs: readonly Ack
   })
   const col = <T>(f: (i: AckInput) => T) => firsts.map(f)
   return inTransaction(db, async (trx) => {
-    const { rows: confirmed } = await sql<{ warningId: number; personId: number; revision: number }>`
-      update warning_recipient r set state = 'acknowledged', acknowledged_at = i.at, ack_channel = i.via, next_at = null
-      from unnest(${col((i) => i.warningId)}::bigint[], ${col((i) => i.personId)}::bigint[], ${col((i) => i.via)}::text[],
-        ${col((i) => i.at)}::timestamptz[]) as i(warning_id, person_id, via, at)
-      join warning w on w.id = i.warning_id and w.status = 'issued'
-      where r.warning_id = i.warning_id and r.person_id = i.person_id and r.state <> 'acknowledged'
-      returning r.warning_id, r.person_id, r.revision`.execute(trx)
+    // One statement does it all, so a batch costs one round trip however large it is:
+    // the recipients, their unsent messages (and the one the confirmation came through), open
+    // door-knock tasks, timeline steps, and the live events (delivered on commit).
+    const { rows } = await sql<{ warningId: number; personId: number; state: string | null; confirmed: boolean }>`
+      with i as (
+        select * from unnest(${col((i) => i.warningId)}::bigint[], ${col((i) => i.personId)}::bigint[],
+          ${col((i) => i.via)}::text[], ${col((i) => i.at)}::timestamptz[], ${col((i) => i.actorId ?? null)}::bigint[],
+          ${col((i) => `本人已确认（${VIA_LABELS[i.via] ?? i.via}）`)}::text[])
+          as t(warning_id, person_id, via, at, actor_id, knock_result)),
+      done as (
+        update warning_recipient r set state = 'acknowledged', acknowledged_at = i.at, ack_channel = i.via, next_at = null
+        from i join warning w on w.id = i.warning_id and w.status = 'issued'
+        where r.warning_id = i.warning_id and r.person_id = i.person_id and r.state <> 'acknowledged'
+        returning r.warning_id, r.person_id, r.revision, i.via, i.at, i.actor_id, i.knock_result),
+      unsent as (
+        update delivery d set state = 'acknowledged', acknowledged_at = done.at, locked_until = null
+        from done
+        where d.warning_id = done.warning_id and d.person_id = done.person_id and d.state = 'queued' and d.step <> ${NOTICE_STEP}
+        returning d.id),
+      came_through as (
+        update delivery d set state = 'acknowledged', acknowledged_at = done.at
+        from done
+        where d.id = (select x.id from delivery x where x.warning_id = done.warning_id and x.person_id = done.person_id
+          and x.channel = done.via and x.revision = done.revision and x.state in ('sent', 'delivered') order by x.id desc limit 1)
+        returning d.id),
+      knocks as (
+        update door_knock_task t set state = 'done', result = done.knock_result, done_at = done.at, done_by = done.actor_id
+        from done
+        where t.warning_id = done.warning_id and t.person_id = done.person_id and t.state = 'open'
+        returning t.warning_id, t.person_id, t.region_code),
+      steps as (
+        insert into warning_step (warning_id, at, kind, actor_id, person_id, detail)
+        select warning_id, at, 'acknowledged', actor_id, person_id, jsonb_build_object('via', via, 'revision', revision) from done
+        returning 1),
+      events as (
+        select json_build_object('topic', 'warning:' || warning_id, 'data', json_build_object(
+          'kind', 'acknowledged', 'count', count(*), 'personIds', (array_agg(person_id order by person_id))[1:50]))::text as e
+        from done group by warning_id
+        union all
+        select json_build_object('topic', 'person:' || person_id, 'data', json_build_object('kind', 'acknowledged', 'warningId', warning_id))::text
+        from done
+        union all
+        select json_build_object('topic', 'doorknock:' || region_code, 'data', json_build_object(
+          'kind', 'acknowledged', 'warningId', warning_id, 'personId', person_id))::text
+        from knocks),
+      notified as (select count(pg_notify(${EVENTS_CHANNEL}, e)) as n from events)
+      select i.warning_id, i.person_id, r.state, done.person_id is not null as confirmed,
+        (select count(*) from unsent) + (select count(*) from came_through) + (select count(*) from steps) + (select n from notified) as touched
+      from i
+      left join done on done.warning_id = i.warning_id and done.person_id = i.person_id
+      left join warning_recipient r on r.warning_id = i.warning_id and r.person_id = i.person_id`.execute(trx)
+    // r.state is read from the snapshot before this statement: for someone confirmed just now
+    // it is their old state, for the rest it says why nothing changed.
     const key = (w: number, p: number) => `${w}:${p}`
-    const done = new Map(confirmed.map((c) => [key(c.warningId, c.personId), c]))
-
-    // Why the others did not change: confirmed before, warning closed, or not a recipient at all.
-    const rest = firsts.filter((i) => !done.has(key(i.warningId, i.personId)))
-    const states = new Map<string, string>()
-    if (rest.length > 0) {
-      const { rows } = await sql<{ warningId: number; personId: number; state: string }>`
-        select r.warning_id, r.person_id, r.state
-        from unnest(${rest.map((i) => i.warningId)}::bigint[], ${rest.map((i) => i.personId)}::bigint[]) as i(warning_id, person_id)
-        join warning_recipient r on r.warning_id = i.warning_id and r.person_id = i.person_id`.execute(trx)
-      for (const r of rows) states.set(key(r.warningId, r.personId), r.state)
-    }
-
-    const ok = firsts.filter((i) => done.has(key(i.warningId, i.personId)))
-    if (ok.length > 0) await settle(trx, ok, done)
+    const byKey = new Map(rows.map((r) => [key(r.warningId, r.personId), r]))
+    const warnings = new Set(rows.filter((r) => r.confirmed).map((r) => r.warningId))
+    for (const warningId of warnings) await markFullyConfirmed(trx, warningId)
 
     const answered = new Set<string>()
     return inputs.map((i) => {
       const k = key(i.warningId, i.personId)
-      if (done.has(k)) {
+      const row = byKey.get(k)
+      if (row?.confirmed) {
         if (answered.has(k)) return 'already'
         answered.add(k)
         return 'acknowledged'
       }
-      const state = states.get(k)
-      return state === undefined ? 'not_recipient' : state === 'acknowledged' ? 'already' : 'closed'
+      return !row || row.state === null ? 'not_recipient' : row.state === 'acknowledged' ? 'already' : 'closed'
     })
   })
-}
-
-/** What follows from confirmations: messages, door-knock tasks, timeline, live events, 100%. */
-async function settle(trx: Kysely<Database>, ok: AckInput[], done: Map<string, { revision: number }>): Promise<void> {
-  const col = <T>(f: (i: AckInput) => T) => ok.map(f)
-  const revisions = ok.map((i) => done.get(`${i.warningId}:${i.personId}`)!.revision)
-  // Messages not yet out need not go; the one the confirmation came through shows it.
-  await sql`
-    update delivery d set state = 'acknowledged', acknowledged_at = i.at, locked_until = null
-    from unnest(${col((i) => i.warningId)}::bigint[], ${col((i) => i.personId)}::bigint[], ${col((i) => i.at)}::timestamptz[])
-      as i(warning_id, person_id, at)
-    where d.warning_id = i.warning_id and d.person_id = i.person_id and d.state = 'queued' and d.step <> ${NOTICE_STEP}`.execute(trx)
-  const viaChannel = ok.map((i, n) => ({ i, revision: revisions[n] })).filter(({ i }) => i.via in CHANNELS)
-  if (viaChannel.length > 0) {
-    await sql`
-      update delivery d set state = 'acknowledged', acknowledged_at = i.at
-      from unnest(${viaChannel.map(({ i }) => i.warningId)}::bigint[], ${viaChannel.map(({ i }) => i.personId)}::bigint[],
-        ${viaChannel.map(({ i }) => i.via)}::text[], ${viaChannel.map(({ revision }) => revision)}::int[],
-        ${viaChannel.map(({ i }) => i.at)}::timestamptz[]) as i(warning_id, person_id, via, revision, at)
-      where d.id = (select x.id from delivery x where x.warning_id = i.warning_id and x.person_id = i.person_id
-        and x.channel = i.via and x.revision = i.revision and x.state in ('sent', 'delivered') order by x.id desc limit 1)`.execute(trx)
-  }
-  const { rows: knocks } = await sql<{ warningId: number; personId: number; regionCode: string }>`
-    update door_knock_task t set state = 'done', result = i.result, done_at = i.at, done_by = i.actor_id
-    from unnest(${col((i) => i.warningId)}::bigint[], ${col((i) => i.personId)}::bigint[], ${col((i) => i.at)}::timestamptz[],
-      ${col((i) => `本人已确认（${VIA_LABELS[i.via] ?? i.via}）`)}::text[], ${col((i) => i.actorId ?? null)}::bigint[])
-      as i(warning_id, person_id, at, result, actor_id)
-    where t.warning_id = i.warning_id and t.person_id = i.person_id and t.state = 'open'
-    returning t.warning_id, t.person_id, t.region_code`.execute(trx)
-
-  await trx.insertInto('warningStep').values(ok.map((i, n) => ({
-    warningId: i.warningId, at: i.at, kind: 'acknowledged', actorId: i.actorId ?? null, personId: i.personId,
-    detail: JSON.stringify({ via: i.via, revision: revisions[n] }),
-  }))).execute()
-
-  // Live events: one per warning for the board (pg_notify payloads stay small), one per person for their inbox.
-  const byWarning = new Map<number, AckInput[]>()
-  for (const i of ok) byWarning.set(i.warningId, [...(byWarning.get(i.warningId) ?? []), i])
-  await publishMany(trx, [
-    ...[...byWarning].map(([warningId, list]) => ({
-      topic: `warning:${warningId}`,
-      data: list.length === 1
-        ? { kind: 'acknowledged', personId: list[0].personId, via: list[0].via }
-        : { kind: 'acknowledged', count: list.length, personIds: list.slice(0, 50).map((i) => i.personId) },
-    })),
-    ...ok.map((i) => ({ topic: `person:${i.personId}`, data: { kind: 'acknowledged', warningId: i.warningId } })),
-    ...knocks.map((k) => ({ topic: `doorknock:${k.regionCode}`, data: { kind: 'acknowledged', warningId: k.warningId, personId: k.personId } })),
-  ])
-  for (const warningId of byWarning.keys()) await markFullyConfirmed(trx, warningId)
 }
 
 /**

@@ -43,6 +43,13 @@ export const DEFAULT_LADDERS: Record<WarningLevel, LadderPolicy> = {
 /** Deliveries of the cancellation / all-clear notice: they go out after the warning closed. */
 export const NOTICE_STEP = -1
 
+/**
+ * Deliveries telling a superior that someone below them stays silent (上级叫应), when the
+ * superior already has the warning. Like every negative step they are not part of the
+ * superior's own ladder: their own confirmation does not cancel them.
+ */
+export const ESCALATION_NOTICE_STEP = -2
+
 /** What the ladder may do for one warning. */
 export type LadderContext = {
   /** Drills (通联演练) test reachability only: no escalation, no door knock. */

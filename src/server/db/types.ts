@@ -489,6 +489,7 @@ export interface DeliveryTable {
   step: Generated<number>
   attempt: Generated<number>
   revision: Generated<number>
+  aboutPersonId: number | null
   key: string
   state: Generated<'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'acknowledged' | 'escalated'>
   sendAfter: Timestamp

@@ -170,6 +170,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       step smallint not null default 0,
       attempt smallint not null default 1,
       revision integer not null default 1,
+      -- An escalation notice (step -2): the silent person this message asks the superior to chase.
+      about_person_id bigint references person (id),
       -- Idempotency key handed to the gateway: a retried send reuses it, so nothing goes twice.
       key text not null unique,
       state text not null default 'queued'

@@ -39,6 +39,8 @@ export async function listInbox(db: Db, personId: number, q: InboxQuery): Promis
     inboxOf(db, personId)
       .leftJoin('person as ef', 'ef.id', 'r.escalatedFrom')
       .leftJoin('region as efr', 'efr.code', 'ef.regionCode')
+      .leftJoin('person as ab', 'ab.id', 'd.aboutPersonId')
+      .leftJoin('region as abr', 'abr.code', 'ab.regionCode')
       .select([
         'd.id as deliveryId', 'd.warningId', 'd.step', 'd.sentAt', 'd.queuedAt',
         'w.level', 'w.purpose', 'w.status', 'w.eventClass', 'w.eventType', 'w.headline', 'w.description',
@@ -46,6 +48,7 @@ export async function listInbox(db: Db, personId: number, q: InboxQuery): Promis
         sql<Date | null>`coalesce(r.acknowledged_at, d.acknowledged_at)`.as('acknowledgedAt'),
         needsAck.as('needsAck'),
         'ef.name as standsInForName', 'ef.post as standsInForPost', 'efr.name as standsInForRegion',
+        'ab.name as silentName', 'ab.post as silentPost', 'abr.name as silentRegion',
       ])
       .orderBy(sql`coalesce(d.sent_at, d.queued_at)`, 'desc').orderBy('d.id', 'desc')
       .limit(pageSize).offset((page - 1) * pageSize)
@@ -61,6 +64,8 @@ export async function listInbox(db: Db, personId: number, q: InboxQuery): Promis
       standsInFor: row.standsInForName
         ? { name: row.standsInForName, post: row.standsInForPost, regionName: row.standsInForRegion ?? '' }
         : null,
+      // An escalation notice (上级叫应) about someone below who stays silent.
+      silent: row.silentName ? { name: row.silentName, post: row.silentPost, regionName: row.silentRegion ?? '' } : null,
     })
     return {
       deliveryId: row.deliveryId,

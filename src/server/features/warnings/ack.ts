@@ -56,7 +56,7 @@ export async function acknowledgeMany(db: Kysely<Database>, inputs: readonly Ack
     // One statement does it all, so a batch costs one round trip however large it is:
     // the recipients, their unsent messages (and the one the confirmation came through), open
     // door-knock tasks, timeline steps, and the live events (delivered on commit).
-    const { rows } = await sql<{ warningId: number; personId: number; state: string | null; confirmed: boolean }>`
+    const { rows } = await sql<{ warningId: number; personId: number; state: string | null; warningStatus: string | null; confirmed: boolean }>`
       with i as (
         select * from unnest(${col((i) => i.warningId)}::bigint[], ${col((i) => i.personId)}::bigint[],
           ${col((i) => i.via)}::text[], ${col((i) => i.at)}::timestamptz[], ${col((i) => i.actorId ?? null)}::bigint[],
@@ -70,7 +70,7 @@ export async function acknowledgeMany(db: Kysely<Database>, inputs: readonly Ack
       unsent as (
         update delivery d set state = 'acknowledged', acknowledged_at = done.at, locked_until = null
         from done
-        where d.warning_id = done.warning_id and d.person_id = done.person_id and d.state = 'queued' and d.step <> ${NOTICE_STEP}
+        where d.warning_id = done.warning_id and d.person_id = done.person_id and d.state = 'queued' and d.step >= 0
         returning d.id),
       came_through as (
         update delivery d set state = 'acknowledged', acknowledged_at = done.at
@@ -99,13 +99,15 @@ export async function acknowledgeMany(db: Kysely<Database>, inputs: readonly Ack
           'kind', 'acknowledged', 'warningId', warning_id, 'personId', person_id))::text
         from knocks),
       notified as (select count(pg_notify(${EVENTS_CHANNEL}, e)) as n from events)
-      select i.warning_id, i.person_id, r.state, done.person_id is not null as confirmed,
+      select i.warning_id, i.person_id, r.state, w.status as warning_status, done.person_id is not null as confirmed,
         (select count(*) from unsent) + (select count(*) from came_through) + (select count(*) from steps) + (select n from notified) as touched
       from i
       left join done on done.warning_id = i.warning_id and done.person_id = i.person_id
-      left join warning_recipient r on r.warning_id = i.warning_id and r.person_id = i.person_id`.execute(trx)
-    // r.state is read from the snapshot before this statement: for someone confirmed just now
-    // it is their old state, for the rest it says why nothing changed.
+      left join warning_recipient r on r.warning_id = i.warning_id and r.person_id = i.person_id
+      left join warning w on w.id = i.warning_id`.execute(trx)
+    // r.state comes from the snapshot before this statement, so it cannot tell "confirmed by a
+    // batch that committed meanwhile" from "still open": when nothing changed for an existing
+    // recipient of an issued warning, someone else confirmed them first.
     const key = (w: number, p: number) => `${w}:${p}`
     const byKey = new Map(rows.map((r) => [key(r.warningId, r.personId), r]))
     const warnings = new Set(rows.filter((r) => r.confirmed).map((r) => r.warningId))
@@ -120,7 +122,8 @@ export async function acknowledgeMany(db: Kysely<Database>, inputs: readonly Ack
         answered.add(k)
         return 'acknowledged'
       }
-      return !row || row.state === null ? 'not_recipient' : row.state === 'acknowledged' ? 'already' : 'closed'
+      if (!row || row.state === null) return 'not_recipient'
+      return row.state === 'acknowledged' || row.warningStatus === 'issued' ? 'already' : 'closed'
     })
   })
 }

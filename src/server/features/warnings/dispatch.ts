@@ -64,6 +64,7 @@ type Claimed = {
   warningId: number
   step: number
   tries: number
+  aboutPersonId: number | null
   dingtalkSecret: string | null
 }
 
@@ -109,7 +110,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       info as (
         select d.id,
           coalesce(d.step <> ${NOTICE_STEP} and (w.status in ('cancelled', 'ended') or d.revision < w.revision), false) as dropped,
-          coalesce(d.step <> ${NOTICE_STEP} and r.state = 'acknowledged', false) as acked,
+          coalesce(d.step >= 0 and r.state = 'acknowledged', false) as acked,
           w.status in ('cancelled', 'ended') as closed,
           g.dingtalk_secret
         from due join delivery d on d.id = due.id
@@ -124,7 +125,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
         locked_until = case when i.dropped or i.acked then null else ${until}::timestamptz end,
         tries = case when i.dropped or i.acked then d.tries else d.tries + 1 end
       from info i where d.id = i.id
-      returning d.id, d.state, d.key, d.channel, d.address, d.person_id, d.group_id, d.warning_id, d.step, d.tries, i.dingtalk_secret`.execute(db)
+      returning d.id, d.state, d.key, d.channel, d.address, d.person_id, d.group_id, d.warning_id, d.step, d.tries, d.about_person_id, i.dingtalk_secret`.execute(db)
     return rows
   }
 
@@ -143,13 +144,17 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       .select(['r.warningId', 'r.personId', 'p.name', 'f.name as fromName', 'f.post as fromPost', 'fr.name as fromRegion'])
       .where(sql<boolean>`r.warning_id = any(${warningIds}::bigint[]) and r.person_id = any(${personIds}::bigint[])`).execute()
     const who = new Map(people.map((p) => [`${p.warningId}:${p.personId}`, p]))
+    const aboutIds = [...new Set(batch.flatMap((d) => (d.aboutPersonId === null ? [] : [d.aboutPersonId])))]
+    const about = new Map((aboutIds.length === 0 ? [] : await db.selectFrom('person as p').innerJoin('region as g', 'g.code', 'p.regionCode')
+      .select(['p.id', 'p.name', 'p.post', 'g.name as regionName']).where('p.id', 'in', aboutIds).execute()).map((p) => [p.id, p]))
     const out = new Map<number, OutgoingMessage>()
     for (const d of batch) {
       const w = warnings.get(d.warningId)!
       const person = d.personId === null ? null : who.get(`${d.warningId}:${d.personId}`) ?? null
       const notice = d.step === NOTICE_STEP
+      const silent = d.aboutPersonId === null ? null : about.get(d.aboutPersonId) ?? null
       let confirmUrl: string | null = null
-      if (d.personId !== null && !notice) {
+      if (d.personId !== null && !notice && !silent) {
         const expiresAt = tokenExpiry(w.issuedAt ?? w.onset, w.expires)
         confirmUrl = confirmLink(opts.publicBaseUrl, await signConfirmToken(db, { warningId: w.id, personId: d.personId, revision: w.revision, expiresAt }))
       }
@@ -159,6 +164,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
         confirmUrl,
         notice,
         standsInFor: person?.fromName ? { name: person.fromName, post: person.fromPost, regionName: person.fromRegion ?? '' } : null,
+        silent: silent ? { name: silent.name, post: silent.post, regionName: silent.regionName } : null,
       })
       out.set(d.id, {
         deliveryId: d.id,

@@ -85,6 +85,29 @@ describe('the 叫应 ladder, end to end on a fake clock', () => {
       expect(callsTo(await mobileOf(townHead))).toHaveLength(1)
     })
 
+    it('tells a township head who has the warning already which village head stays silent, even after he confirmed', async () => {
+      const head = await addPerson(app.db, { regionCode: V1, name: '张村长', post: '村主任', roles: ['head'] })
+      const other = await addPerson(app.db, { regionCode: V2, name: '赵村长', post: '村主任', roles: ['head'] })
+      const townHead = await addPerson(app.db, { regionCode: ZHILI, name: '李镇长', post: '镇长', roles: ['head'] })
+      const id = await issuedWarning(app.db, clock, { regionCode: COUNTY, target: { regions: [ZHILI] }, channels: ['inapp', 'sms'] })
+      await runUntilIdle(app)
+      const link = (personId: number) => /http:\/\/shouwang\.test\/c\/(\S+)/.exec(peers.sms.received.find((m) => m.key.includes(`p${personId}:`))!.text)![1]
+      for (const p of [townHead, other]) await app.inject({ method: 'POST', url: `/api/confirm/${link(p)}` })
+
+      for (const m of [5, 2.5, 2.5, 5]) await after(m * MIN) // three calls, then still silent
+      expect(await recipient(id, head)).toMatchObject({ state: 'escalated' })
+      expect(await recipient(id, townHead)).toMatchObject({ reason: 'target', state: 'acknowledged' })
+      const townMobile = await mobileOf(townHead)
+      const notice = peers.sms.received.filter((m) => m.to === townMobile && m.key.endsWith(`:esc${head}`))
+      expect(notice).toHaveLength(1)
+      expect(notice[0].text).toMatch(/^【叫应升级】.*村主任张村长未确认预警\n.*经多次短信和电话呼叫，仍未确认收到/)
+      expect(notice[0].text).not.toContain('/c/') // it asks him to chase, not to confirm again
+      const notices = await app.db.selectFrom('delivery').select(['channel', 'aboutPersonId'])
+        .where('personId', '=', townHead).where('step', '=', -2).execute()
+      expect(notices).toEqual([{ channel: 'sms', aboutPersonId: head }]) // no account, so no in-app message
+      expect(await app.db.selectFrom('doorKnockTask').select(['personId', 'regionCode']).execute()).toEqual([{ personId: head, regionCode: ZHILI }])
+    })
+
     it('stops for someone who confirms from the link, after the first call', async () => {
       const head = await addPerson(app.db, { regionCode: V1, account: true })
       const id = await issuedWarning(app.db, clock, { target: { regions: [V1] }, channels: ['inapp', 'sms'] })

@@ -1,14 +1,14 @@
 import { sql, type Kysely } from 'kysely'
 import { jurisdictionPrefix } from '../../../domain/regions/code.js'
 import { DEFAULT_WARNING_ROLES } from '../../../domain/warnings/delivery.js'
-import { planDue, type DueAction } from '../../../domain/warnings/ladder.js'
+import { ESCALATION_NOTICE_STEP, planDue, type DueAction } from '../../../domain/warnings/ladder.js'
 import type { Db } from '../../db/database.js'
 import type { Database } from '../../db/types.js'
 import { publish } from '../../events/bus.js'
 import type { Clock } from '../../jobs/clock.js'
 import { markFullyConfirmed } from './ack.js'
 import { DELIVERIES_TOPIC } from './dispatch.js'
-import { insertRecipients, loadWaveWarning, personKeySql, queueWave1, type RecipientSource, type WaveWarning } from './fanout.js'
+import { addressSql, insertRecipients, loadWaveWarning, personKeySql, queueWave1, wave1Channels, type RecipientSource, type WaveWarning } from './fanout.js'
 
 type Trx = Kysely<Database>
 
@@ -121,7 +121,8 @@ async function escalate(trx: Trx, w: WaveWarning, ids: number[], step: number, n
   const targetRoles = w.target.roles.length > 0 ? w.target.roles : [...DEFAULT_WARNING_ROLES]
   let superiors: Array<{ personId: number; escalatedFrom: number | null }> = []
   if (w.ladder.escalate) {
-    const added = await insertRecipients(trx, w, now, sql<RecipientSource>`
+    // Every (silent person, superior) pair: the same roles in the parent region, else its head or duty officer.
+    const { rows: pairs } = await sql<{ personId: number; regionCode: string; regionLevel: string; fromId: number }>`
       with silent as (
         select r.person_id, g.parent_code,
           array(select unnest(p.roles) intersect select unnest(${targetRoles}::text[])) as wanted
@@ -138,17 +139,41 @@ async function escalate(trx: Trx, w: WaveWarning, ids: number[], step: number, n
         select s.person_id as from_id, q.id as person_id, q.region_code
         from silent s join person q on q.region_code = s.parent_code
         where q.roles && ${FALLBACK_ROLES}::text[] and q.id <> s.person_id
-          and not exists (select 1 from matched m where m.from_id = s.person_id)),
-      chosen as (
-        select distinct on (person_id) person_id, from_id, region_code
-        from (select * from matched union all select * from fallback) x
-        order by person_id, from_id)
-      select c.person_id, c.region_code, g.level as region_level, 'escalation' as reason, c.from_id as escalated_from
-      from chosen c join region g on g.code = c.region_code`)
+          and not exists (select 1 from matched m where m.from_id = s.person_id))
+      select c.person_id, c.region_code, g.level as region_level, c.from_id
+      from (select * from matched union all select * from fallback) c join region g on g.code = c.region_code
+      order by c.person_id, c.from_id`.execute(trx)
+
+    // Superiors new to the warning receive it, standing in for the first silent person they cover.
+    const firstOf = new Map<number, (typeof pairs)[number]>()
+    for (const p of pairs) if (!firstOf.has(p.personId)) firstOf.set(p.personId, p)
+    const first = [...firstOf.values()]
+    const added = first.length === 0 ? { personIds: [] as number[] } : await insertRecipients(trx, w, now, sql<RecipientSource>`
+      select person_id, region_code, region_level, 'escalation' as reason, escalated_from
+      from unnest(${first.map((p) => p.personId)}::bigint[], ${first.map((p) => p.regionCode)}::text[],
+        ${first.map((p) => p.regionLevel)}::text[], ${first.map((p) => p.fromId)}::bigint[])
+        as t(person_id, region_code, region_level, escalated_from)`)
     if (added.personIds.length > 0) {
       await queueWave1(trx, w, now, added.personIds)
       superiors = await trx.selectFrom('warningRecipient').select(['personId', 'escalatedFrom'])
         .where('warningId', '=', w.id).where(anyPerson(added.personIds)).execute()
+    }
+    // Everyone else is told by an escalation notice: superiors who had the warning already (the
+    // township head of a township-wide warning), and new ones about each further silent person.
+    const isNew = new Set(added.personIds)
+    const notices = pairs.filter((p) => !(isNew.has(p.personId) && firstOf.get(p.personId)!.fromId === p.fromId))
+    if (notices.length > 0) {
+      await sql`
+        insert into delivery (warning_id, person_id, channel, address, step, attempt, revision, key, send_after, queued_at, about_person_id)
+        select ${w.id}, p.id, c.channel, ${addressSql}, ${ESCALATION_NOTICE_STEP}, 1, ${w.revision},
+          'w' || ${w.id}::bigint || 'r' || ${w.revision}::int || 'p' || p.id || ':' || c.channel || ':esc' || n.from_id,
+          ${now}, ${now}, n.from_id
+        from unnest(${notices.map((p) => p.personId)}::bigint[], ${notices.map((p) => p.fromId)}::bigint[]) as n(person_id, from_id)
+        join person p on p.id = n.person_id
+        cross join unnest(${wave1Channels(w)}::text[]) as c(channel)
+        where ${addressSql} is not null
+        on conflict (key) do nothing`.execute(trx)
+      superiors = [...superiors, ...notices.map((p) => ({ personId: p.personId, escalatedFrom: p.fromId }))]
     }
   }
 

@@ -26,6 +26,8 @@ export type ComposeInput = {
   standsInFor?: { name: string; post: string | null; regionName: string } | null
   /** The cancellation / all-clear notice instead of the warning itself. */
   notice?: boolean
+  /** An escalation notice to someone who has the warning already: whom to chase. */
+  silent?: { name: string; post: string | null; regionName: string } | null
 }
 
 export type Composed = { subject: string; text: string; speech: string }
@@ -54,6 +56,7 @@ export function subjectOf(w: MessageWarning, notice = false): string {
 export function composeMessage(input: ComposeInput): Composed {
   const { warning: w, channel } = input
   if (input.notice) return composeNotice(w)
+  if (input.silent) return composeEscalation(w, input.silent)
   const level = levelOf(w)
   const klass = EVENT_CLASSES[w.eventClass as EventClass] ?? w.eventClass
   const issued = chinaTime(w.issuedAt ?? w.onset)
@@ -93,6 +96,13 @@ export function composeMessage(input: ComposeInput): Composed {
     text: lines.filter((l): l is string => l !== null).join('\n'),
     speech: speech.filter((l): l is string => l !== null).join('').replace(/。。/g, '。'),
   }
+}
+
+function composeEscalation(w: MessageWarning, s: NonNullable<ComposeInput['silent']>): Composed {
+  const who = `${s.regionName}${s.post ?? ''}${s.name}`
+  const subject = `${w.purpose === 'drill' ? '【通联演练】' : ''}【叫应升级】${who}未确认预警`
+  const text = `${subject}\n${who}经多次短信和电话呼叫，仍未确认收到“${w.headline}”。请立即设法联系，必要时上门叫应，并在系统“上门叫应任务”中办结。`
+  return { subject, text, speech: `这里是${w.senderName}。${who}未确认收到${w.headline}，请立即联系或上门叫应。` }
 }
 
 function composeNotice(w: MessageWarning): Composed {

@@ -1,0 +1,20 @@
+/**
+ * A server instance reduced to its delivery dispatcher, run as its own process so that a test
+ * can kill it with SIGKILL mid-send. Reads the database and the SMS gateway from the environment.
+ */
+import { smsAdapter } from '../channels/sms.js'
+import { createDb } from '../db/database.js'
+import { createDispatcher } from '../features/warnings/dispatch.js'
+import { systemClock } from '../jobs/clock.js'
+
+const db = createDb(process.env.DISPATCHER_DB_URL!, 4)
+const dispatcher = createDispatcher({
+  db,
+  clock: systemClock,
+  publicBaseUrl: 'http://shouwang.test',
+  adapters: new Map([['sms', smsAdapter({ url: process.env.DISPATCHER_SMS_URL!, token: null, timeoutMs: 60_000 })]]),
+  leaseMs: Number(process.env.DISPATCHER_LEASE_MS ?? 1500),
+  concurrency: { sms: 10 },
+})
+dispatcher.start()
+console.log('dispatching')

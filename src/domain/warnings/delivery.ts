@@ -13,6 +13,9 @@ export const CHANNEL_KEYS = Object.keys(CHANNELS) as Channel[]
 /** Channels that go to a group's chat robot rather than to a person. */
 export const GROUP_CHANNELS: readonly Channel[] = ['wecom', 'dingtalk']
 
+/** How a confirmation came: a channel, the personal link, or a door knock. */
+export const ACK_VIA_LABELS: Record<string, string> = { ...CHANNELS, link: '确认链接', door: '上门叫应' }
+
 export const DELIVERY_STATES = {
   queued: '排队中',
   sending: '发送中',

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
-import { CHANNELS, type Channel } from '../../../domain/warnings/delivery.js'
+import { ACK_VIA_LABELS, type Channel } from '../../../domain/warnings/delivery.js'
 import { NOTICE_STEP } from '../../../domain/warnings/ladder.js'
 import type { Database } from '../../db/types.js'
 import { notFound } from '../../errors.js'
@@ -19,7 +19,6 @@ export type AckInput = {
 
 export type AckOutcome = 'acknowledged' | 'already' | 'closed'
 
-const VIA_LABELS: Record<string, string> = { ...CHANNELS, link: '确认链接', door: '上门叫应' }
 
 /** Runs `fn` in the caller's transaction, or in a new one. */
 function inTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
@@ -60,7 +59,7 @@ export async function acknowledgeMany(db: Kysely<Database>, inputs: readonly Ack
       with i as (
         select * from unnest(${col((i) => i.warningId)}::bigint[], ${col((i) => i.personId)}::bigint[],
           ${col((i) => i.via)}::text[], ${col((i) => i.at)}::timestamptz[], ${col((i) => i.actorId ?? null)}::bigint[],
-          ${col((i) => `本人已确认（${VIA_LABELS[i.via] ?? i.via}）`)}::text[])
+          ${col((i) => `本人已确认（${ACK_VIA_LABELS[i.via] ?? i.via}）`)}::text[])
           as t(warning_id, person_id, via, at, actor_id, knock_result)),
       done as (
         update warning_recipient r set state = 'acknowledged', acknowledged_at = i.at, ack_channel = i.via, next_at = null

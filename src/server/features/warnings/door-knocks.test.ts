@@ -91,7 +91,7 @@ describe('上门叫应', () => {
     const w = (await county.request({ url: `/api/warnings/${warningId}` })).json()
     const texts = w.steps.map((s: { text: string }) => s.text)
     expect(texts.some((t: string) => t.includes('上门叫应沉默书记'))).toBe(true)
-    expect(texts.some((t: string) => t.includes('沉默书记已确认（上门）'))).toBe(true)
+    expect(texts.some((t: string) => t.includes('沉默书记已确认（上门叫应）'))).toBe(true)
   })
 
   it('lists done tasks after open ones and drops the person from the silent list', async () => {

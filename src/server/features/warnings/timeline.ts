@@ -1,12 +1,10 @@
-import { CHANNELS } from '../../../domain/warnings/delivery.js'
+import { ACK_VIA_LABELS } from '../../../domain/warnings/delivery.js'
 import type { Db } from '../../db/database.js'
 import type { TimelineEntry } from './schema.js'
 
 const TIMELINE_LIMIT = 50
 
 type StepRow = { at: Date; kind: string; detail: unknown; actorName: string | null; personName: string | null }
-
-const channelLabel = (c: unknown) => (typeof c === 'string' && c in CHANNELS ? CHANNELS[c as keyof typeof CHANNELS] : String(c ?? ''))
 
 /**
  * One step as the owner reads it. Steps written by the delivery pipeline may carry their own
@@ -27,7 +25,7 @@ export function stepText(step: StepRow): string {
     case 'cancelled': return `${who}撤销预警${reason}`
     case 'ended': return `${who}解除预警${reason}`
     case 'door_knock_done': return `${who}上门叫应${person}${d.result ? `：${d.result}` : ''}`
-    case 'acknowledged': return `${person}已确认${d.via ? `（${d.via === 'door' ? '上门' : channelLabel(d.via)}）` : ''}`
+    case 'acknowledged': return `${person}已确认${typeof d.via === 'string' ? `（${ACK_VIA_LABELS[d.via] ?? d.via}）` : ''}`
     case 'fully_confirmed': return '全部责任人已确认'
     default:
       if (typeof d.text === 'string' && d.text !== '') return d.text

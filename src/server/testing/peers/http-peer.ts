@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { SIGNATURE_HEADER, signCallback } from '../../features/gateway/signature.js'
@@ -86,9 +87,20 @@ function safeJson(text: string): unknown {
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => { clearTimeout(t); resolve() }, { once: true })
+    const stop = () => { clearTimeout(t); resolve() }
+    const t = setTimeout(() => { signal?.removeEventListener('abort', stop); resolve() }, ms)
+    signal?.addEventListener('abort', stop, { once: true })
   })
+}
+
+/**
+ * The controller a peer aborts on close. Every request in flight listens to its signal, and a
+ * peer may hold thousands (a warning to a county with automatic receipts): no listener limit.
+ */
+export function stopSignal(): AbortController {
+  const controller = new AbortController()
+  setMaxListeners(0, controller.signal)
+  return controller
 }
 
 /**

@@ -1,5 +1,5 @@
 import http from 'node:http'
-import { authorised, type CallbackResult, Faults, listen, postCallback, readBody, sendJson, shutdown, sleep, waitForCount } from './http-peer.js'
+import { authorised, stopSignal, type CallbackResult, Faults, listen, postCallback, readBody, sendJson, shutdown, sleep, waitForCount } from './http-peer.js'
 
 export type SmsMessage = { id: string; key: string; to: string; text: string; at: Date }
 
@@ -49,7 +49,7 @@ export async function startSmsGateway(opts: SmsGatewayOptions = {}): Promise<Sms
   // earlier ids the server's database still holds.
   const run = Date.now().toString(36)
   let issued = 0
-  const stopping = new AbortController()
+  const stopping = stopSignal()
   let callbackUrl = opts.callbackUrl ?? null
   let replies = 0
 

@@ -1,5 +1,5 @@
 import http from 'node:http'
-import { authorised, type CallbackResult, Faults, listen, postCallback, readBody, sendJson, shutdown, sleep, waitForCount } from './http-peer.js'
+import { authorised, stopSignal, type CallbackResult, Faults, listen, postCallback, readBody, sendJson, shutdown, sleep, waitForCount } from './http-peer.js'
 
 export type VoiceCall = { id: string; key: string; to: string; speech: string; callbackUrl: string; at: Date }
 export type VoiceResult = 'confirmed' | 'answered' | 'no_answer' | 'busy' | 'failed'
@@ -47,7 +47,7 @@ export async function startVoiceGateway(opts: VoiceGatewayOptions = {}): Promise
   // earlier ids the server's database still holds.
   const run = Date.now().toString(36)
   let issued = 0
-  const stopping = new AbortController()
+  const stopping = stopSignal()
   let callbackBase = opts.callbackUrl ?? null
   let autoResult = opts.autoResult ?? null
 

@@ -153,10 +153,11 @@ type RecipientRaw = {
   acknowledgedAt: Date | null; ackChannel: string | null; lastAttemptAt: Date | null
 }
 
-function presentRecipient(r: RecipientRaw, canReveal: boolean): RecipientRow {
+/** Numbers always masked: whoever must call reveals one at a time through the audited person reveal. */
+function presentRecipient(r: RecipientRaw): RecipientRow {
   return {
     personId: r.personId, name: r.name, post: r.post, regionCode: r.regionCode, regionName: r.regionName,
-    regionLevel: r.regionLevel, mobile: canReveal ? r.mobile : maskPhone(r.mobile), reason: r.reason,
+    regionLevel: r.regionLevel, mobile: maskPhone(r.mobile), reason: r.reason,
     escalatedFromName: r.escalatedFromName, state: r.state, step: r.step, acknowledgedAt: iso(r.acknowledgedAt),
     ackChannel: r.ackChannel, lastAttemptAt: iso(r.lastAttemptAt),
   }
@@ -164,7 +165,7 @@ function presentRecipient(r: RecipientRaw, canReveal: boolean): RecipientRow {
 
 /** Everyone the warning reached, silent first; full numbers only for phone.reveal holders. */
 export async function listRecipients(
-  db: Db, scope: Scope, id: number, query: RecipientListQuery, canReveal: boolean,
+  db: Db, scope: Scope, id: number, query: RecipientListQuery,
 ): Promise<{ items: RecipientRow[]; total: number }> {
   const w = await visibleWarning(db, scope, id)
   const state = reportedState(w.purpose)
@@ -185,7 +186,7 @@ export async function listRecipients(
   const rows = await recipientColumns(base, state)
     .orderBy(stateOrder(state)).orderBy('wr.regionCode').orderBy('wr.personId')
     .limit(limit).offset(offset).execute()
-  return { items: rows.map((r) => presentRecipient(r, canReveal)), total }
+  return { items: rows.map((r) => presentRecipient(r)), total }
 }
 
 function maskEmail(value: string | null): string | null {
@@ -202,7 +203,7 @@ function maskAddress(channel: string, address: string | null): string | null {
 }
 
 /** One person's part in a warning: every message on every channel, every attempt. */
-export async function getRecipient(db: Db, scope: Scope, id: number, personId: number, canReveal: boolean): Promise<RecipientDetail> {
+export async function getRecipient(db: Db, scope: Scope, id: number, personId: number): Promise<RecipientDetail> {
   const w = await visibleWarning(db, scope, id)
   const r = await db.selectFrom('warningRecipient as wr')
     .innerJoin('person as p', 'p.id', 'wr.personId')
@@ -224,7 +225,7 @@ export async function getRecipient(db: Db, scope: Scope, id: number, personId: n
   return {
     person: {
       id: r.id, name: r.name, post: r.post, regionCode: r.regionCode, regionName: r.regionName,
-      mobile: canReveal ? r.mobile : maskPhone(r.mobile), email: canReveal ? r.email : maskEmail(r.email),
+      mobile: maskPhone(r.mobile), email: maskEmail(r.email),
     },
     recipient: {
       reason: r.reason, escalatedFromName: r.escalatedFromName, state: r.state, step: r.step, nextAt: iso(r.nextAt),
@@ -232,7 +233,7 @@ export async function getRecipient(db: Db, scope: Scope, id: number, personId: n
     },
     deliveries: deliveries.map((d) => ({
       ...d,
-      address: canReveal ? d.address : maskAddress(d.channel, d.address),
+      address: maskAddress(d.channel, d.address),
       queuedAt: d.queuedAt.toISOString(),
       sentAt: iso(d.sentAt),
       deliveredAt: iso(d.deliveredAt),
@@ -251,7 +252,7 @@ const voiceAttempts = sql<number>`(select count(*) from delivery d where d.warni
  * the state of their door-knock task. For a drill: those no message reached.
  */
 export async function listSilent(
-  db: Db, scope: Scope, id: number, query: SilentQuery, canReveal: boolean,
+  db: Db, scope: Scope, id: number, query: SilentQuery,
 ): Promise<{ items: SilentRow[]; total: number }> {
   const w = await visibleWarning(db, scope, id)
   const state = reportedState(w.purpose)
@@ -267,7 +268,7 @@ export async function listSilent(
     .limit(limit).offset(offset).execute()
   return {
     items: rows.map((r) => ({
-      ...presentRecipient(r, canReveal),
+      ...presentRecipient(r),
       voiceAttempts: r.voiceAttempts,
       doorKnockTaskId: r.doorKnockTaskId,
       doorKnockState: r.doorKnockState,

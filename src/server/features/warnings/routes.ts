@@ -19,7 +19,6 @@ const tags = ['预警发布与叫应']
 
 export const warningsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const caller = (req: FastifyRequest): Caller => ({ scope: req.scope, user: req.user, actor: req.actor, now: app.clock.now() })
-  const canReveal = (req: FastifyRequest) => req.user.permissions.includes('phone.reveal')
 
   app.get('/', {
     schema: { tags, summary: '预警列表（含确认进度）', querystring: WarningListQuery, response: { 200: WarningPage } },
@@ -112,17 +111,17 @@ export const warningsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/:id/recipients', {
     schema: { tags, summary: '接收人员及确认状态', params: IdParam, querystring: RecipientListQuery, response: { 200: RecipientPage } },
     preHandler: app.can('warnings.read'),
-  }, (req) => listRecipients(app.db, req.scope, req.params.id, req.query, canReveal(req)))
+  }, (req) => listRecipients(app.db, req.scope, req.params.id, req.query))
 
   app.get('/:id/recipients/:personId', {
     schema: { tags, summary: '某人的每次发送与确认', params: RecipientParam, response: { 200: RecipientDetail } },
     preHandler: app.can('warnings.read'),
-  }, (req) => getRecipient(app.db, req.scope, req.params.id, req.params.personId, canReveal(req)))
+  }, (req) => getRecipient(app.db, req.scope, req.params.id, req.params.personId))
 
   app.get('/:id/silent', {
     schema: { tags, summary: '未叫醒名单（已语音呼叫仍未确认或联系不上）', params: IdParam, querystring: SilentQuery, response: { 200: SilentPage } },
     preHandler: app.can('warnings.read'),
-  }, (req) => listSilent(app.db, req.scope, req.params.id, req.query, canReveal(req)))
+  }, (req) => listSilent(app.db, req.scope, req.params.id, req.query))
 
   app.get('/:id/villages', {
     schema: { tags, summary: '村（社区）确认情况（地图着色）', params: IdParam, response: { 200: VillageStates } },

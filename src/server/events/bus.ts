@@ -16,12 +16,6 @@ export async function publish(db: Kysely<Database>, topic: string, data: Record<
   await sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ topic, data })})`.execute(db)
 }
 
-/** Several events in one round trip, in order. */
-export async function publishMany(db: Kysely<Database>, events: ReadonlyArray<{ topic: string; data: Record<string, unknown> }>): Promise<void> {
-  if (events.length === 0) return
-  await sql`select pg_notify(${EVENTS_CHANNEL}, e) from unnest(${events.map((e) => JSON.stringify(e))}::text[]) with ordinality as t(e, n) order by n`.execute(db)
-}
-
 /**
  * What a listener receives. `{ resync: true }` follows a lost connection to PostgreSQL: events
  * may have been missed meanwhile, so whoever shows them should fetch afresh.

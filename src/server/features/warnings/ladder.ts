@@ -51,7 +51,11 @@ async function tickBatch(trx: Trx, now: Date, batchSize: number): Promise<number
     limit ${batchSize}
     for update of r skip locked`.execute(trx)
   const byWarning = new Map<number, DueRow[]>()
-  for (const r of rows) byWarning.set(r.warningId, [...(byWarning.get(r.warningId) ?? []), r])
+  for (const r of rows) {
+    const list = byWarning.get(r.warningId)
+    if (list) list.push(r)
+    else byWarning.set(r.warningId, [r])
+  }
   for (const [warningId, due] of byWarning) {
     const w = await loadWaveWarning(trx, warningId)
     if (!w || w.status !== 'issued') {

@@ -12,7 +12,7 @@ import { AppError, forbidden } from '../../errors.js'
 import { publish } from '../../events/bus.js'
 import { enqueue } from '../../jobs/queue.js'
 import { canonicalJson, recordAudit, type Actor } from '../audit/record.js'
-import { previewRecipients } from '../linkage/recipients.js'
+import { checkRecipientSpec, recipientsQuery } from '../linkage/recipients.js'
 import { CLOSE_QUEUE } from './close.js'
 import { badField, checkNotEmpty, storedTarget } from './input.js'
 import { getWarning, lockWarning, requireState, type WarningRow } from './queries.js'
@@ -80,13 +80,16 @@ export async function enqueueFanout(trx: Trx, warningId: number, revision: numbe
 export async function issueLocked(trx: Trx, caller: Caller, row: WarningRow): Promise<WarningRow> {
   const target = storedTarget(row.target)
   checkNotEmpty(target)
-  const preview = await previewRecipients(trx, caller.scope, { regionCode: row.regionCode, target })
-  if (preview.total === 0) throw noRecipients()
+  // Only "is anyone there?" here, inside the lock: the fan-out job resolves and counts them all.
+  const spec = { regionCode: row.regionCode, target }
+  await checkRecipientSpec(trx, caller.scope, spec)
+  const { rows: [anyone] } = await sql<{ yes: boolean }>`select exists (${recipientsQuery(trx, spec)}) as yes`.execute(trx)
+  if (!anyone.yes) throw noRecipients()
   const identifier = await nextIdentifier(trx, row.regionCode, caller.now)
   const issued = await trx.updateTable('warning')
     .set({ status: 'issued', issuedAt: caller.now, identifier, approvedBy: caller.actor.id, version: sql`version + 1`, updatedAt: caller.now })
     .where('id', '=', row.id).returningAll().executeTakeFirstOrThrow()
-  await step(trx, caller, row.id, 'issued', { identifier, revision: issued.revision, recipients: preview.total, drill: issued.purpose === 'drill' })
+  await step(trx, caller, row.id, 'issued', { identifier, revision: issued.revision, drill: issued.purpose === 'drill' })
   await enqueueFanout(trx, row.id, issued.revision, caller.now)
   await publish(trx, `warning:${row.id}`, { kind: 'issued', status: 'issued', revision: issued.revision })
   return issued

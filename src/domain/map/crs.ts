@@ -104,3 +104,9 @@ export function fromWgs84(p: LngLat, to: Crs): LngLat {
 export function inChinaBounds([lng, lat]: LngLat): boolean {
   return lng >= 73 && lng <= 136 && lat >= 3 && lat <= 54
 }
+
+/** Six decimals is about 0.1 m: a click is never more precise, and forms show no more. */
+export function roundCoord(n: number): number {
+  // `|| 0` turns a rounded -0 into 0, which would otherwise show as "-0" in a form.
+  return Math.round(n * 1e6) / 1e6 || 0
+}

@@ -61,7 +61,7 @@ export async function postJson(url: string, payload: unknown, opts: PostOptions)
     const req = transport.request(target, { method: 'POST', headers, agent: agents[target.protocol as 'http:' | 'https:'] }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('error', (err) => finish(describeFailure(err, opts, false)))
+      res.on('error', (err) => finish(describeFailure(err, opts)))
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8')
         const parsed = parseJson(text)
@@ -80,7 +80,7 @@ export async function postJson(url: string, payload: unknown, opts: PostOptions)
       req.destroy()
     }
     opts.signal?.addEventListener('abort', onAbort, { once: true })
-    req.on('error', (err) => finish(describeFailure(err, opts, false)))
+    req.on('error', (err) => finish(describeFailure(err, opts)))
     req.end(body)
   })
 }
@@ -90,10 +90,7 @@ export function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429
 }
 
-function describeFailure(err: unknown, opts: PostOptions, timedOut: boolean): PostOutcome {
-  if (timedOut) {
-    return { ok: false, error: `${opts.peer}无应答（超过 ${opts.timeoutMs} 毫秒）`, retryable: true }
-  }
+function describeFailure(err: unknown, opts: PostOptions): PostOutcome {
   if (opts.signal?.aborted) return { ok: false, error: `发送被中止，稍后重试`, retryable: true }
   const code = errorCode(err)
   if (code && TRANSIENT_CODES.has(code)) return { ok: false, error: `无法连接${opts.peer}（${code}）`, retryable: true }

@@ -3,7 +3,7 @@ import os from 'node:os'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import type { Clock } from './clock.js'
-import { dueJob, ensureRecurring, recurringKey } from './queue.js'
+import { dueJob, ensureRecurring } from './queue.js'
 
 export type Job = {
   id: number
@@ -182,4 +182,3 @@ export function createRunner(opts: RunnerOptions): Runner {
   }
 }
 
-export { recurringKey }

@@ -11,6 +11,8 @@ export type SignedInUser = {
   role: string
   regionCode: string
   permissions: readonly Permission[]
+  /** The directory person this account stands for (their in-app inbox), if linked. */
+  personId: number | null
 }
 
 const sessionId = (token: string) => crypto.createHash('sha256').update(token).digest('hex')
@@ -40,7 +42,7 @@ export async function lookupSession(db: Db, token: string, idleMinutes: number):
   const id = sessionId(token)
   const row = await db.selectFrom('session as s')
     .innerJoin('appUser as u', 'u.id', 's.userId')
-    .select(['s.csrfToken', 's.lastSeenAt', 'u.id', 'u.username', 'u.displayName', 'u.role', 'u.regionCode', 'u.disabled'])
+    .select(['s.csrfToken', 's.lastSeenAt', 'u.id', 'u.username', 'u.displayName', 'u.role', 'u.regionCode', 'u.disabled', 'u.personId'])
     .where('s.id', '=', id)
     .executeTakeFirst()
   if (!row) return { state: 'none' }
@@ -61,6 +63,7 @@ export async function lookupSession(db: Db, token: string, idleMinutes: number):
       role: row.role,
       regionCode: row.regionCode,
       permissions: roleDef(row.role)?.permissions ?? [],
+      personId: row.personId,
     },
   }
 }

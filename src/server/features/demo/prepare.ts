@@ -10,14 +10,18 @@ import { seedDemo } from './seed.js'
  * database with demo enabled, the demo data. Runs at every start; does nothing the second time.
  */
 export async function prepareDeployment(db: Db, config: Config, log: (line: string) => void): Promise<void> {
-  const root = await db.selectFrom('region').select(['code', 'lng']).where('code', '=', config.rootRegion).executeTakeFirst()
+  const root = await db.selectFrom('region').select('code').where('code', '=', config.rootRegion).executeTakeFirst()
   if (!root) {
     const started = Date.now()
     const result = await loadRegions(db, jurisdictionPrefix(config.rootRegion))
     log(`已载入区划 ${result.rows} 条（${((Date.now() - started) / 1000).toFixed(1)} 秒）`)
   }
   // Regions need a position for the one-map and for "nearest to this village", demo or not.
-  if (!root?.lng) await placeRegionPositions(db, jurisdictionPrefix(config.rootRegion))
+  // Asked of the regions below the root, not of the root itself: provinces get no position.
+  const prefix = jurisdictionPrefix(config.rootRegion)
+  const unplaced = await db.selectFrom('region').select('code')
+    .where('code', 'like', `${prefix}%`).where('code', '<>', config.rootRegion).where('lng', 'is', null).limit(1).executeTakeFirst()
+  if (unplaced) await placeRegionPositions(db, prefix)
   const anyUser = await db.selectFrom('appUser').select('id').limit(1).executeTakeFirst()
   if (!anyUser && config.demo) {
     const logins = await seedDemo(db, config.rootRegion)

@@ -11,12 +11,6 @@ import type { InboxItem, InboxPage, InboxQuery } from './schema.js'
  * jurisdiction, since a township's staff must read the county's warning addressed to them.
  */
 
-/** The directory person an account stands for (app_user.person_id), if linked. */
-export async function personOfUser(db: Db, userId: number): Promise<number | null> {
-  const row = await db.selectFrom('appUser').select('personId').where('id', '=', userId).executeTakeFirst()
-  return row?.personId ?? null
-}
-
 function inboxOf(db: Db, personId: number) {
   return db.selectFrom('delivery as d')
     .innerJoin('warning as w', 'w.id', 'd.warningId')

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AppError, notFound } from '../../errors.js'
 import { sendEvents } from '../../events/bus.js'
-import { ackInboxMessage, listInbox, personOfUser } from './queries.js'
+import { ackInboxMessage, listInbox } from './queries.js'
 import { AckResult, DeliveryParam, InboxPage, InboxQuery } from './schema.js'
 
 const tags = ['系统消息']
@@ -13,7 +13,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', {
     schema: { tags, summary: '我的系统消息（预警）', querystring: InboxQuery, response: { 200: InboxPage } },
   }, async (req) => {
-    const personId = await personOfUser(app.db, req.user.id)
+    const personId = req.user.personId
     if (personId === null) return { items: [], total: 0, unread: 0, notice: NOT_LINKED }
     return { ...(await listInbox(app.db, personId, req.query)), notice: null }
   })
@@ -21,7 +21,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/:deliveryId/ack', {
     schema: { tags, summary: '确认收到（叫应）', params: DeliveryParam, response: { 200: AckResult } },
   }, async (req) => {
-    const personId = await personOfUser(app.db, req.user.id)
+    const personId = req.user.personId
     const outcome = personId === null ? null : await ackInboxMessage(app.db, req.actor, personId, req.params.deliveryId, app.clock.now())
     if (outcome === null) throw notFound('消息', req.params.deliveryId)
     return { outcome }
@@ -30,7 +30,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/stream', {
     schema: { tags, summary: '系统消息实时推送（text/event-stream）', description: '每条事件为 { topic, data }；data.resync 为真时请重新拉取列表' },
   }, async (req, reply) => {
-    const personId = await personOfUser(app.db, req.user.id)
+    const personId = req.user.personId
     if (personId === null) throw new AppError('INBOX_NOT_LINKED', 409, NOT_LINKED)
     sendEvents(reply, req, [`person:${personId}`])
     return reply

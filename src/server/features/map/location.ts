@@ -1,11 +1,12 @@
 import { sql } from 'kysely'
-import { inChinaBounds, toWgs84 } from '../../../domain/map/crs.js'
+import { inChinaBounds, roundCoord, toWgs84 } from '../../../domain/map/crs.js'
 import type { DrawnLayer } from '../../../domain/map/layers.js'
 import { RESOURCE_KINDS } from '../../../domain/resources/kinds.js'
 import type { Db } from '../../db/database.js'
 import { inScope, type Scope } from '../../db/scope.js'
 import { AppError, notFound, stale } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/record.js'
+import { lockResource } from '../resources/queries.js'
 import type { LocationBody } from './schema.js'
 
 /**
@@ -13,12 +14,11 @@ import type { LocationBody } from './schema.js'
  * range-checked, written with the version check, audited with both positions.
  */
 
-const round6 = (n: number) => Math.round(n * 1e6) / 1e6
 
 export async function moveLocation(
   db: Db, scope: Scope, actor: Actor, layer: DrawnLayer, id: number, body: LocationBody,
 ): Promise<{ lng: number; lat: number; version: number }> {
-  const [lng, lat] = toWgs84([body.lng, body.lat], body.crs).map(round6)
+  const [lng, lat] = toWgs84([body.lng, body.lat], body.crs).map(roundCoord)
   if (!inChinaBounds([lng, lat])) {
     throw new AppError('INVALID_FIELD', 400, `坐标（经度 ${body.lng}，纬度 ${body.lat}）不在我国范围内，请检查经纬度是否填反或坐标系是否选对`,
       [{ field: 'lng', value: body.lng }, { field: 'lat', value: body.lat }])
@@ -29,8 +29,7 @@ export async function moveLocation(
     const before = layer === 'supply'
       ? await trx.selectFrom('supply').select(['regionCode', 'name', 'lng', 'lat', 'version'])
         .where('id', '=', id).where(inScope('regionCode', scope)).forUpdate().executeTakeFirst()
-      : await trx.selectFrom('resource').select(['regionCode', 'name', 'lng', 'lat', 'version'])
-        .where('id', '=', id).where('kind', '=', layer).where(inScope('regionCode', scope)).forUpdate().executeTakeFirst()
+      : await lockResource(trx, scope, layer, id)
     if (!before) throw notFound(what, id)
     if (before.version !== body.version) throw stale(`${what}“${before.name}”`)
     const { rows: [after] } = await sql<{ version: number }>`

@@ -2,27 +2,13 @@ import { sql, type RawBuilder, type SqlBool } from 'kysely'
 import { RESOURCE_KINDS, RESOURCE_KIND_KEYS } from '../../../domain/resources/kinds.js'
 import type { Db } from '../../db/database.js'
 import { inScope, scopeOf, type Scope } from '../../db/scope.js'
+import { freshnessDays, isStale } from '../resources/freshness.js'
 import type { FreshnessReply } from './schema.js'
 import { assembleChildren, childPrefixLength, childKey, regionKey, rollupRegion } from './tree.js'
-
-export const FRESHNESS_SETTING = 'resources.freshness_days'
-const DEFAULT_FRESHNESS_DAYS = 180
 
 /** Supply lines are counted beside the resource kinds under this key. */
 export const SUPPLY_KIND = 'supply'
 const KIND_LABELS: Record<string, string> = { ...RESOURCE_KINDS, [SUPPLY_KIND]: '应急物资装备' }
-
-/** Days after which an unconfirmed record counts as stale; the deployment's setting. */
-export async function freshnessDays(db: Db): Promise<number> {
-  const row = await db.selectFrom('setting').select('value').where('key', '=', FRESHNESS_SETTING).executeTakeFirst()
-  const days = Number(row?.value)
-  return Number.isInteger(days) && days > 0 ? days : DEFAULT_FRESHNESS_DAYS
-}
-
-/** Never confirmed, or confirmed longer ago than `days`. */
-export function isStale(confirmedAt: string, days: number): RawBuilder<SqlBool> {
-  return sql<SqlBool>`(${sql.ref(confirmedAt)} is null or ${sql.ref(confirmedAt)} < now() - make_interval(days => ${days}))`
-}
 
 /**
  * Records and stale records per kind and per child region, resources (in use) and supply lines

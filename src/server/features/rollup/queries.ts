@@ -3,7 +3,7 @@ import { supplyClassLevel } from '../../../domain/resources/supply-classes.js'
 import { RESOURCE_KIND_KEYS, type ResourceKind } from '../../../domain/resources/kinds.js'
 import type { Db } from '../../db/database.js'
 import { inScope, scopeOf, type Scope } from '../../db/scope.js'
-import { isStale, freshnessDays } from './freshness.js'
+import { freshnessDays, isStale } from '../resources/freshness.js'
 import type { ResourceFigures, ResourceRollup, SupplyRollup, SupplyRollupQuery } from './schema.js'
 import { assembleChildren, childPrefixLength, childKey, regionKey, rollupRegion } from './tree.js'
 

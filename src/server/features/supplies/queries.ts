@@ -24,7 +24,6 @@ const expiredSql = (today: string) => sql<boolean>`coalesce(s.expires_on < ${tod
 // Scrapped gear is not maintained any more.
 const maintenanceDueSql = (today: string) => sql<boolean>`(s.maintenance_cycle_days is not null and s.condition <> 'scrapped'
   and (s.maintained_on is null or s.maintained_on + s.maintenance_cycle_days <= ${today}::date))`
-const staleSql = (freshDays: number) => sql<boolean>`${isStale('s.confirmedAt', freshDays)}`
 
 function selectSupplies(db: Db, scope: Scope, clock: Clock) {
   return db.selectFrom('supply as s')
@@ -48,7 +47,7 @@ function selectSupplies(db: Db, scope: Scope, clock: Clock) {
       expiredSql(clock.today).as('expired'),
       sql<number | null>`(s.expires_on - ${clock.today}::date)`.as('daysToExpiry'),
       maintenanceDueSql(clock.today).as('maintenanceDue'),
-      staleSql(clock.freshDays).as('stale'),
+      isStale('s.confirmedAt', clock.freshDays).$castTo<boolean>().as('stale'),
     ])
     .where(inScope('s.regionCode', scope))
 }
@@ -107,7 +106,7 @@ export async function listSupplies(db: Db, scope: Scope, query: SupplyListQuery)
     base = base.where(query.maintenanceDue ? maintenanceDueSql(today) : sql<SqlBool>`not ${maintenanceDueSql(today)}`)
   }
   if (query.fresh !== undefined) {
-    base = base.where(query.fresh ? sql<SqlBool>`not ${staleSql(clock.freshDays)}` : staleSql(clock.freshDays))
+    base = base.where(query.fresh ? sql<SqlBool>`not ${isStale('s.confirmedAt', clock.freshDays)}` : isStale('s.confirmedAt', clock.freshDays))
   }
   const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()
   const { limit, offset } = paging(query)

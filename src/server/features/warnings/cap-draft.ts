@@ -1,7 +1,7 @@
 import { PARAM_EVENT_CLASS, eventClassOfType, type CapCategory } from '../../../domain/warnings/cap.js'
 import type { Channel } from '../../../domain/warnings/delivery.js'
-import { DEFAULT_LADDERS, type LadderPolicy } from '../../../domain/warnings/ladder.js'
-import { EVENT_CLASSES, WARNING_LEVELS, type EventClass, type WarningLevel } from '../../../domain/warnings/levels.js'
+import { DEFAULT_LADDERS, voiceEnabled, type LadderPolicy } from '../../../domain/warnings/ladder.js'
+import { EVENT_CLASSES, WARNING_LEVEL_KEYS, WARNING_LEVELS, type EventClass, type WarningLevel } from '../../../domain/warnings/levels.js'
 import type { WarningTarget } from '../../../domain/warnings/target.js'
 import { AppError } from '../../errors.js'
 import { shown, type CapInfo, type CapMessage } from './cap-parse.js'
@@ -43,8 +43,9 @@ export const DRAFT_LIMITS = { eventType: 50, headline: 200, description: 4000, i
 
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
 
-const COLOUR_LEVELS: Array<[RegExp, WarningLevel]> = [[/红色|^red$/i, 1], [/橙色|^orange$/i, 2], [/黄色|^yellow$/i, 3], [/蓝色|^blue$/i, 4]]
-const SEVERITY_LEVELS: Record<string, WarningLevel> = { Extreme: 1, Severe: 2, Moderate: 3, Minor: 4 }
+// From the one level table: 橙色 or Orange names level 2, severity Severe means level 2.
+const COLOUR_LEVELS: Array<[RegExp, WarningLevel]> = WARNING_LEVEL_KEYS.map((n) => [new RegExp(`${WARNING_LEVELS[n].short}|^${WARNING_LEVELS[n].cap}$`, 'i'), n])
+const SEVERITY_LEVELS: Record<string, WarningLevel> = Object.fromEntries(WARNING_LEVEL_KEYS.map((n) => [WARNING_LEVELS[n].severity, n]))
 
 function colourLevel(text: string | null): WarningLevel | null {
   if (!text) return null
@@ -148,7 +149,7 @@ export function draftFromCap(cap: CapMessage): CapDraft {
     polygons,
     circles,
     // The level's own ladder and the channels it uses, as a manual draft would start with.
-    channels: [...ladder.wave1, ...(ladder.voiceAfterMinutes === null ? [] : ['voice' as const])],
+    channels: [...ladder.wave1, ...(voiceEnabled(ladder) ? ['voice' as const] : [])],
     ladder,
     upstream: { identifier: cap.identifier, sender: cap.sender, sent: cap.sent, msgType: cap.msgType, references: cap.references },
   }

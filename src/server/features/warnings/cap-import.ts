@@ -7,6 +7,7 @@ import { AppError, notFound, outOfScope } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/record.js'
 import { draftFromCap } from './cap-draft.js'
 import { parseCap } from './cap-parse.js'
+import { storedTarget } from './input.js'
 
 /** Narrowest region holding all the codes (the codes themselves are 12 digits), or null. */
 function commonRegion(codes: string[]): string | null {
@@ -17,12 +18,6 @@ function commonRegion(codes: string[]): string | null {
     if (prefixes.every((p) => p.length >= len && p.startsWith(head))) return padCode(head)
   }
   return null
-}
-
-/** A stored jsonb target, with every list present whatever an older row holds. */
-export function targetOf(raw: unknown): WarningTarget {
-  const t = (typeof raw === 'string' ? JSON.parse(raw) : raw ?? {}) as Partial<WarningTarget>
-  return { ...emptyTarget(), ...t }
 }
 
 /**
@@ -108,5 +103,5 @@ export async function getCapWarning(db: Db, scope: Scope, id: number): Promise<C
     .where('id', '=', id).where(inScope('regionCode', scope))
     .executeTakeFirst()
   if (!w) throw notFound('预警', id)
-  return { ...w, target: targetOf(w.target) }
+  return { ...w, target: storedTarget(w.target) }
 }

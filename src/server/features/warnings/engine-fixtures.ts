@@ -3,7 +3,7 @@ import { isWarningLevel } from '../../../domain/warnings/levels.js'
 import { emptyTarget, type WarningTarget } from '../../../domain/warnings/target.js'
 import type { Db } from '../../db/database.js'
 import type { Clock } from '../../jobs/clock.js'
-import { enqueue } from '../../jobs/queue.js'
+import { enqueueFanout } from './workflow.js'
 
 /**
  * Rows for the delivery engine's tests (fan-out, dispatch, ladder, confirm): people with the
@@ -80,6 +80,6 @@ export async function issuedWarning(db: Db, clock: Clock, w: WarningFixture = {}
     channels: w.channels ?? ['inapp', 'sms', 'voice'],
     ladder: JSON.stringify({ ...DEFAULT_LADDERS[isWarningLevel(level) ? level : 2], ...w.ladder }),
   }).returning('id').executeTakeFirstOrThrow()
-  await enqueue(db, { queue: 'warning.fanout', key: `fanout:${row.id}:1`, payload: { warningId: row.id, revision: 1 }, runAt: now })
+  await enqueueFanout(db, row.id, 1, now)
   return row.id
 }

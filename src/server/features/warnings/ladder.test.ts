@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { fakeClock } from '../../jobs/clock.js'
-import { enqueue } from '../../jobs/queue.js'
+import { enqueueClose } from './workflow.js'
 import { runUntilIdle } from '../../jobs/testing.js'
 import { startPeers, type Peers } from '../../testing/peers/index.js'
 import { testApp } from '../../testing/test-app.js'
@@ -146,7 +146,7 @@ describe('the 叫应 ladder, end to end on a fake clock', () => {
       const id = await issuedWarning(app.db, clock, { target: { regions: [V1] }, channels: ['inapp', 'sms'] })
       await runUntilIdle(app)
       await app.db.updateTable('warning').set({ status: 'cancelled' }).where('id', '=', id).execute()
-      await enqueue(app.db, { queue: 'warning.close', key: `close:${id}`, payload: { warningId: id, kind: 'cancelled' }, runAt: clock.now() })
+      await enqueueClose(app.db, id, 'cancelled', clock.now())
       await runUntilIdle(app)
       for (let i = 0; i < 4; i++) await after(5 * MIN)
       expect(callsTo(await mobileOf(head))).toHaveLength(0)

@@ -159,12 +159,11 @@ async function escalate(trx: Trx, w: WaveWarning, ids: number[], step: number, n
         as t(person_id, region_code, region_level, escalated_from)`)
     if (added.personIds.length > 0) {
       await queueWave1(trx, w, now, added.personIds)
-      superiors = await trx.selectFrom('warningRecipient').select(['personId', 'escalatedFrom'])
-        .where('warningId', '=', w.id).where(anyPerson(added.personIds)).execute()
     }
     // Everyone else is told by an escalation notice: superiors who had the warning already (the
     // township head of a township-wide warning), and new ones about each further silent person.
     const isNew = new Set(added.personIds)
+    superiors = first.filter((p) => isNew.has(p.personId)).map((p) => ({ personId: p.personId, escalatedFrom: p.fromId }))
     const notices = pairs.filter((p) => !(isNew.has(p.personId) && firstOf.get(p.personId)!.fromId === p.fromId))
     if (notices.length > 0) {
       await sql`

@@ -1,4 +1,4 @@
-import { sql, type Transaction, type Updateable } from 'kysely'
+import { sql, type Kysely, type Transaction, type Updateable } from 'kysely'
 import type { Permission } from '../../../domain/auth/roles.js'
 import { levelOf, REGION_LEVEL_LABELS } from '../../../domain/regions/code.js'
 import { ISSUE_LEVELS_BY_JURISDICTION, mayIssue } from '../../../domain/warnings/approval.js'
@@ -69,8 +69,13 @@ export async function nextIdentifier(trx: Trx, regionCode: string, at: Date): Pr
 }
 
 /** Fan-out job for one revision: the key makes a repeated issue of the same revision a no-op. */
-export async function enqueueFanout(trx: Trx, warningId: number, revision: number, now: Date): Promise<void> {
-  await enqueue(trx, { queue: FANOUT_QUEUE, key: `fanout:${warningId}:${revision}`, payload: { warningId, revision }, runAt: now })
+export async function enqueueFanout(db: Kysely<Database>, warningId: number, revision: number, now: Date): Promise<void> {
+  await enqueue(db, { queue: FANOUT_QUEUE, key: `fanout:${warningId}:${revision}`, payload: { warningId, revision }, runAt: now })
+}
+
+/** Close job: stops the ladder and sends the notice; one per warning. */
+export async function enqueueClose(db: Kysely<Database>, warningId: number, kind: 'cancelled' | 'ended', now: Date): Promise<void> {
+  await enqueue(db, { queue: CLOSE_QUEUE, key: `close:${warningId}`, payload: { warningId, kind }, runAt: now })
 }
 
 /**
@@ -201,7 +206,7 @@ export async function closeWarning(db: Db, caller: Caller, id: number, kind: 'ca
       .set({ status: kind, endedAt: caller.now, endReason: reason, version: sql`version + 1`, updatedAt: caller.now })
       .where('id', '=', id).returningAll().executeTakeFirstOrThrow()
     await step(trx, caller, id, kind, { reason })
-    await enqueue(trx, { queue: CLOSE_QUEUE, key: `close:${id}`, payload: { warningId: id, kind }, runAt: caller.now })
+    await enqueueClose(trx, id, kind, caller.now)
     await publish(trx, `warning:${id}`, { kind, status: after.status })
     await recordAudit(trx, caller.actor, { action: `warning.${kind}`, entity: 'warning', entityId: id, regionCode: after.regionCode, before: audited(before), after: audited(after) })
   })

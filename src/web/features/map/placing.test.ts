@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { RESOURCE_KIND_KEYS } from '../../../domain/resources/kinds.js'
-import { PLACE_KINDS, placedAt, placeLabel, roundCoord } from './placing.js'
+import { roundCoord } from '../../../domain/map/crs.js'
+import { PLACE_KINDS, placedAt, placeLabel } from './placing.js'
 
 describe('roundCoord', () => {
   it('keeps six decimals', () => {

@@ -1,3 +1,4 @@
+import { roundCoord } from '../../../domain/map/crs.js'
 import type { ResourceKind } from '../../../domain/resources/kinds.js'
 
 /** What may be placed on the map by a click: every resource kind and a supply line. */
@@ -16,11 +17,6 @@ export const PLACE_KINDS: ReadonlyArray<{ key: PlaceKind; label: string }> = [
 
 export const placeLabel = (kind: PlaceKind): string => PLACE_KINDS.find((k) => k.key === kind)?.label ?? kind
 
-/** Six decimals is about 0.1 m: a click is never more precise, and the form shows no more. */
-export function roundCoord(n: number): number {
-  // `|| 0` turns a rounded -0 into 0, which would otherwise show as "-0" in the form.
-  return Math.round(n * 1e6) / 1e6 || 0
-}
 
 /**
  * The WGS84 position of a map click: longitude brought back into [-180, 180) (the map reports

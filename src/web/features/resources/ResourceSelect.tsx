@@ -1,6 +1,7 @@
 import { Select } from 'antd'
-import { useEffect, useRef, useState, type CSSProperties } from 'react'
+import type { CSSProperties } from 'react'
 import { RESOURCE_KINDS, type ResourceKind } from '../../../domain/resources/kinds.js'
+import { useRemoteSearch } from '../../lib/use-remote-search.js'
 import { listResources, type Resource } from './api.js'
 
 type Props = {
@@ -19,31 +20,12 @@ type Props = {
 
 /** A storage point, team or other record of one kind, searched by name on the server. */
 export function ResourceSelect({ kind, value, onChange, regionCode, initialLabel, placeholder, exclude, style, ...rest }: Props) {
-  const [q, setQ] = useState('')
-  const [found, setFound] = useState<Resource[]>([])
-  const [loading, setLoading] = useState(false)
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined)
-
-  useEffect(() => {
-    const ac = new AbortController()
-    clearTimeout(timer.current)
-    timer.current = setTimeout(() => {
-      setLoading(true)
-      listResources(kind, { regionCode, q: q.trim() || undefined, page: 1, pageSize: 20 }, ac.signal)
-        .then((r) => setFound(r.items))
-        .catch(() => {})
-        .finally(() => { if (!ac.signal.aborted) setLoading(false) })
-    }, q ? 250 : 0)
-    return () => {
-      clearTimeout(timer.current)
-      ac.abort()
-    }
-  }, [kind, q, regionCode])
-
-  const seen = useRef(new Map<number, string>())
-  for (const r of found) seen.current.set(r.id, r.name)
+  const { found, loading, setQ, nameOf } = useRemoteSearch(
+    (q, signal) => listResources(kind, { regionCode, q, page: 1, pageSize: 20 }, signal).then((r) => r.items),
+    [kind, regionCode],
+  )
   const options = found.filter((r) => r.id !== exclude).map((r) => ({ value: r.id, label: r.name, hint: r.regionName }))
-  const chosenName = value ? seen.current.get(value) ?? initialLabel : null
+  const chosenName = nameOf(value, initialLabel)
   if (value && chosenName && !options.some((o) => o.value === value)) options.unshift({ value, label: chosenName, hint: '' })
 
   return (

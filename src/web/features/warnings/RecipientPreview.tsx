@@ -1,3 +1,4 @@
+import { REGION_LEVEL_LABELS } from '../../../domain/regions/code.js'
 import { Alert, Space, Spin, Tag, Typography } from 'antd'
 import { useEffect, useState } from 'react'
 import { isApiError } from '../../lib/http.js'
@@ -55,9 +56,8 @@ export function RecipientPreview({ state }: { state: State }) {
   if (state.status === 'error') return <Alert type="error" showIcon title={state.message} />
   const p = state.status === 'done' ? state.preview : state.last
   if (!p) return <Alert type="info" showIcon title={<Space><Spin size="small" />正在估算送达人数…</Space>} />
-  const levels = [
-    ['县级', p.byLevel.county], ['乡镇级', p.byLevel.township], ['村级', p.byLevel.village], ['市级', p.byLevel.city],
-  ].filter(([, n]) => Number(n) > 0)
+  const levels = (['county', 'township', 'village', 'city'] as const)
+    .map((l) => [REGION_LEVEL_LABELS[l], p.byLevel[l]] as const).filter(([, n]) => n > 0)
   return (
     <Alert
       type={p.total === 0 ? 'warning' : 'success'}

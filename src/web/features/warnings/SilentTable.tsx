@@ -1,9 +1,10 @@
+import { REGION_LEVEL_LABELS } from '../../../domain/regions/code.js'
 import { Table, Tag, Typography, type TableColumnsType } from 'antd'
 import { MaskedPhone } from '../../components/MaskedPhone.js'
 import { orBlank } from '../../lib/format.js'
 import { revealPersonPhones } from '../directory/people-api.js'
 import type { SilentRecipient } from './api.js'
-import { REGION_LEVEL_NAMES, RECIPIENT_STATE_COLORS, recipientStateLabel, stepLabel } from './labels.js'
+import { RECIPIENT_STATE_COLORS, recipientStateLabel, stepLabel } from './labels.js'
 
 function doorKnock(r: SilentRecipient) {
   if (!r.doorKnockState) return <Typography.Text type="secondary">—</Typography.Text>
@@ -16,7 +17,7 @@ export function SilentTable({ rows, loading, onOpen }: { rows: SilentRecipient[]
   const columns: TableColumnsType<SilentRecipient> = [
     { title: '姓名', dataIndex: 'name', width: 100, render: (v: string, r) => <Typography.Link onClick={() => onOpen(r.personId)}>{v}</Typography.Link> },
     { title: '职务', dataIndex: 'post', width: 140, ellipsis: true, render: orBlank },
-    { title: '区划', dataIndex: 'regionName', width: 150, ellipsis: true, render: (v: string, r) => `${v}（${REGION_LEVEL_NAMES[r.regionLevel] ?? r.regionLevel}）` },
+    { title: '区划', dataIndex: 'regionName', width: 150, ellipsis: true, render: (v: string, r) => `${v}（${(REGION_LEVEL_LABELS as Record<string, string>)[r.regionLevel] ?? r.regionLevel}）` },
     { title: '手机', dataIndex: 'mobile', width: 150, render: (v: string | null, r) => <MaskedPhone value={v} reveal={() => revealPersonPhones(r.personId).then((x) => x.mobile)} /> },
     { title: '状态', dataIndex: 'state', width: 90, render: (v: string) => <Tag color={RECIPIENT_STATE_COLORS[v]}>{recipientStateLabel(v)}</Tag> },
     { title: '已到', dataIndex: 'step', width: 90, render: (v: number, r) => stepLabel(v, r.state) },

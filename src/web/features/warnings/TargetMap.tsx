@@ -2,6 +2,7 @@ import { AimOutlined, DeleteOutlined, GatewayOutlined } from '@ant-design/icons'
 import { Button, InputNumber, Space, Typography } from 'antd'
 import type { GeoJSONSource } from 'maplibre-gl'
 import { useEffect, useRef, useState } from 'react'
+import { roundCoord } from '../../../domain/map/crs.js'
 import { clickedRingToCap, targetShapes, type Shapes } from './geo.js'
 import { mapStart, maplibregl, newOfflineMap, villageDots } from './maplibre.js'
 
@@ -61,8 +62,7 @@ export function TargetMap({ value, onChange }: { value: Shapes; onChange: (v: Sh
         const { value: v, onChange: change, mode: m, radiusKm: r } = latest.current
         const at: LngLat = [e.lngLat.lng, e.lngLat.lat]
         if (m === 'circle') {
-          const round = (n: number) => Math.round(n * 1e5) / 1e5
-          change({ ...v, circles: [...v.circles, { lat: round(at[1]), lng: round(at[0]), radiusKm: r }] })
+          change({ ...v, circles: [...v.circles, { lat: roundCoord(at[1]), lng: roundCoord(at[0]), radiusKm: r }] })
           setMode('idle')
         } else if (m === 'polygon') {
           setDraft((d) => [...d, at])

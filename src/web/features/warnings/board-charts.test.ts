@@ -8,7 +8,7 @@ const counts = (acknowledged: number, pending: number, escalated = 0, unreachabl
 describe('levelBars', () => {
   it('orders levels county, township, village and stacks the four states', () => {
     const o = levelBars([{ level: 'village', ...counts(1, 2) }, { level: 'county', ...counts(3, 0) }, { level: 'township', ...counts(0, 1, 1) }])
-    expect((o.yAxis as { data: string[] }).data).toEqual(['县级', '乡镇级', '村级'])
+    expect((o.yAxis as { data: string[] }).data).toEqual(['区县级', '乡镇街道级', '村社区级'])
     const series = o.series as Array<{ name: string; data: number[] }>
     expect(series.map((s) => s.name)).toEqual(['已确认', '未确认', '已升级', '联系不上'])
     expect(series[0].data).toEqual([3, 0, 1])

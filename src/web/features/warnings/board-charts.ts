@@ -1,5 +1,5 @@
+import { REGION_LEVEL_LABELS } from '../../../domain/regions/code.js'
 import type { BarOption } from '../rollup/EChart.js'
-import { REGION_LEVEL_NAMES } from './labels.js'
 
 type StateCounts = { acknowledged: number; pending: number; escalated: number; unreachable: number }
 
@@ -41,10 +41,10 @@ function stateBars(names: string[], rows: readonly StateCounts[]): BarOption {
   }
 }
 
-/** 县级 / 乡镇级 / 村级, top to bottom as the ladder climbs up. */
+/** 区县级 / 乡镇街道级 / 村社区级, top to bottom as the ladder climbs up. */
 export function levelBars(byLevel: ReadonlyArray<StateCounts & { level: string }>): BarOption {
   const sorted = [...byLevel].sort((a, b) => LEVEL_ORDER.indexOf(a.level) - LEVEL_ORDER.indexOf(b.level))
-  return stateBars(sorted.map((r) => REGION_LEVEL_NAMES[r.level] ?? r.level), sorted)
+  return stateBars(sorted.map((r) => (REGION_LEVEL_LABELS as Record<string, string>)[r.level] ?? r.level), sorted)
 }
 
 /**

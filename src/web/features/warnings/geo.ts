@@ -1,3 +1,4 @@
+import { roundCoord } from '../../../domain/map/crs.js'
 import type { WarningTarget } from '../../../domain/warnings/target.js'
 
 const EARTH_RADIUS_KM = 6371.0088
@@ -17,12 +18,11 @@ export function circleRing(lng: number, lat: number, radiusKm: number, steps = 6
     const θ = ((i % steps) / steps) * 2 * Math.PI
     const φ2 = Math.asin(Math.sin(φ1) * Math.cos(d) + Math.cos(φ1) * Math.sin(d) * Math.cos(θ))
     const λ2 = λ1 + Math.atan2(Math.sin(θ) * Math.sin(d) * Math.cos(φ1), Math.cos(d) - Math.sin(φ1) * Math.sin(φ2))
-    ring.push([round((λ2 * 180) / Math.PI), round((φ2 * 180) / Math.PI)])
+    ring.push([roundCoord((λ2 * 180) / Math.PI), roundCoord((φ2 * 180) / Math.PI)])
   }
   return ring
 }
 
-const round = (n: number) => Math.round(n * 1e6) / 1e6
 
 /** CAP rings are [lat, lng] (target.ts); GeoJSON wants [lng, lat]. */
 export function capRingToGeo(ring: Array<[number, number]>): LngLat[] {
@@ -32,7 +32,7 @@ export function capRingToGeo(ring: Array<[number, number]>): LngLat[] {
 /** A ring the user clicked ([lng, lat] points), closed and in CAP order; null below three points. */
 export function clickedRingToCap(points: LngLat[]): Array<[number, number]> | null {
   if (points.length < 3) return null
-  const ring = points.map(([lng, lat]) => [round(lat), round(lng)] as [number, number])
+  const ring = points.map(([lng, lat]) => [roundCoord(lat), roundCoord(lng)] as [number, number])
   const [first, last] = [ring[0], ring[ring.length - 1]]
   if (first[0] !== last[0] || first[1] !== last[1]) ring.push([first[0], first[1]])
   return ring

@@ -46,10 +46,6 @@ export const RECIPIENT_STATE_COLORS: Record<string, string> = {
   unreachable: 'error',
 }
 
-export const REGION_LEVEL_NAMES: Record<string, string> = {
-  province: '省级', city: '市级', county: '县级', township: '乡镇级', village: '村级',
-}
-
 /**
  * How far the ladder went (domain/warnings/ladder.ts): 0 after wave 1, k after the k-th voice
  * call, beyond the calls once escalated; -1 marks the cancellation / all-clear notice.

@@ -6,7 +6,7 @@ import { AppError, outOfScope } from '../../errors.js'
 
 /** A refused form field: `key` lets the web mark the input, `title` is what the user reads. */
 export const badField = (key: string, title: string, value: unknown, why: string) =>
-  new AppError('INVALID_FIELD', 400, `“${title}”的值“${String(value)}”${why}`, [{ field: key, value }])
+  new AppError('INVALID_FIELD', 400, `“${title}”的值“${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}”${why}`, [{ field: key, value }])
 
 /** Trimmed text, or null when nothing but blanks was sent. */
 export function text(value: string | null | undefined): string | null {
@@ -47,10 +47,10 @@ export function emailField(key: string, title: string, input: string | null | un
 }
 
 /** A region a record is put in: inside the user's jurisdiction, and a real division code. */
-export async function checkRegion(db: Db, scope: Scope, code: string): Promise<void> {
+export async function checkRegion(db: Db, scope: Scope, code: string, title = '所属区划'): Promise<void> {
   if (!codeInScope(code, scope)) throw outOfScope(code)
   const region = await db.selectFrom('region').select('code').where('code', '=', code).executeTakeFirst()
-  if (!region) throw badField('regionCode', '所属区划', code, '不存在')
+  if (!region) throw badField('regionCode', title, code, '不存在')
 }
 
 /** The `regionCode` filter of a list: a subtree that must lie inside the user's jurisdiction. */

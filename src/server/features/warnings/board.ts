@@ -10,13 +10,13 @@ import type {
   Board, BoardQuery, RecipientDetail, RecipientListQuery, RecipientRow, SilentQuery, SilentRow, VillageState,
 } from './schema.js'
 import { listTimeline } from './timeline.js'
+import { iso } from './queries.js'
 
 /**
  * The live board of one warning. Every figure is one grouped query over warning_recipient or
  * delivery (100k rows for a province-wide warning): no per-person or per-region round trips.
  */
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
 /** The warning a board belongs to; outside the jurisdiction it does not exist. */
 export async function visibleWarning(db: Db, scope: Scope, id: number) {

@@ -7,8 +7,8 @@ import { paging } from '../directory/input.js'
 import { acknowledge } from './ack.js'
 import type { DoorKnockDone, DoorKnockQuery, DoorKnockTask } from './schema.js'
 import type { Caller } from './workflow.js'
+import { iso } from './queries.js'
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
 function selectTasks(db: Db, scope: Scope) {
   return db.selectFrom('doorKnockTask as dk')

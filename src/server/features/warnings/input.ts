@@ -5,13 +5,10 @@ import { DEFAULT_LADDERS, type LadderPolicy } from '../../../domain/warnings/lad
 import { EVENT_CLASSES, isWarningLevel, WARNING_PURPOSES, type WarningLevel, type WarningPurpose } from '../../../domain/warnings/levels.js'
 import { isEmptyTarget, type WarningTarget } from '../../../domain/warnings/target.js'
 import type { Db } from '../../db/database.js'
-import { codeInScope, inScope, scopeOf, type Scope } from '../../db/scope.js'
-import { AppError, outOfScope } from '../../errors.js'
+import { inScope, scopeOf, type Scope } from '../../db/scope.js'
+import { AppError } from '../../errors.js'
+import { badField, checkRegion, requiredText } from '../directory/input.js'
 import type { WarningInput, WarningTargetInput } from './schema.js'
-
-/** A refused field: `key` lets the web mark the input, `title` is what the user reads. */
-export const badField = (key: string, title: string, value: unknown, why: string) =>
-  new AppError('INVALID_FIELD', 400, `“${title}”的值“${typeof value === 'object' ? JSON.stringify(value) : String(value)}”${why}`, [{ field: key, value }])
 
 /** A workflow step the warning's status does not allow (submit twice, approve a draft, …). */
 export const illegalTransition = (message: string) => new AppError('ILLEGAL_TRANSITION', 409, message)
@@ -105,22 +102,12 @@ export function checkLadder(ladder: LadderPolicy): LadderPolicy {
 }
 
 /** The issuing region: inside the user's jurisdiction and a real division code. */
-export async function checkRegionInScope(db: Db, scope: Scope, code: string): Promise<void> {
-  if (!codeInScope(code, scope)) throw outOfScope(code)
-  const region = await db.selectFrom('region').select('code').where('code', '=', code).executeTakeFirst()
-  if (!region) throw badField('regionCode', '发布区划', code, '不存在')
-}
+export const checkRegionInScope = (db: Db, scope: Scope, code: string) => checkRegion(db, scope, code, '发布区划')
 
 function parseTime(key: string, title: string, value: string): Date {
   const at = new Date(value)
   if (Number.isNaN(at.getTime())) throw badField(key, title, value, '不是有效的时间')
   return at
-}
-
-function required(key: string, title: string, value: string): string {
-  const t = value.trim()
-  if (t === '') throw badField(key, title, value, '不能为空')
-  return t
 }
 
 /** Column values of a draft, or the Chinese reason the input was refused. */
@@ -159,13 +146,13 @@ export async function checkWarningInput(db: Db, scope: Scope, input: WarningInpu
     purpose: purpose as WarningPurpose,
     regionCode: input.regionCode,
     eventClass: input.eventClass,
-    eventType: required('eventType', '事件类型', input.eventType),
+    eventType: requiredText('eventType', '事件类型', input.eventType),
     level: input.level,
-    headline: required('headline', '标题', input.headline),
-    description: required('description', '警示事项', input.description),
-    instruction: required('instruction', '应当采取的措施', input.instruction),
-    areaDesc: required('areaDesc', '可能影响的范围', input.areaDesc),
-    senderName: required('senderName', '发布单位', input.senderName),
+    headline: requiredText('headline', '标题', input.headline),
+    description: requiredText('description', '警示事项', input.description),
+    instruction: requiredText('instruction', '应当采取的措施', input.instruction),
+    areaDesc: requiredText('areaDesc', '可能影响的范围', input.areaDesc),
+    senderName: requiredText('senderName', '发布单位', input.senderName),
     onset,
     expires,
     target: await checkTarget(db, scope, input.regionCode, input.target),

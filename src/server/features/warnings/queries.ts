@@ -12,7 +12,8 @@ import { checkWarningInput, illegalTransition, storedTarget, type WarningValues 
 import type { Warning, WarningDraftUpdate, WarningInput, WarningListQuery, WarningSummary } from './schema.js'
 import { listTimeline } from './timeline.js'
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null)
+/** A nullable time as the API sends it. */
+export const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
 function selectWarnings(db: Db, scope: Scope) {
   return db.selectFrom('warning as w')

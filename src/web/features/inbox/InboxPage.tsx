@@ -1,14 +1,15 @@
 import { CheckOutlined } from '@ant-design/icons'
 import { Alert, Button, Card, Empty, List, Space, Tag, Typography } from 'antd'
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import { useNavigate } from 'react-router'
 import { Page, PageHeader } from '../../components/PageTable.js'
 import { toast } from '../../lib/feedback.js'
 import { formatTime } from '../../lib/format.js'
+import { useAsync } from '../../lib/use-async.js'
 import { useCan } from '../../shell/session.js'
 import { statusLabel } from '../warnings/labels.js'
 import { LevelTag } from '../warnings/LevelTag.js'
-import { ackInbox, fetchInbox, type InboxItem, type InboxPage as Reply } from './api.js'
+import { ackInbox, fetchInbox, type InboxItem } from './api.js'
 import { useUnread } from './UnreadBadge.js'
 import { refreshUnread } from './unread.js'
 
@@ -23,21 +24,9 @@ export function InboxPage() {
   const navigate = useNavigate()
   const unread = useUnread()
   const [page, setPage] = useState(1)
-  const [reply, setReply] = useState<Reply | null>(null)
-  const [loading, setLoading] = useState(true)
   const [acking, setAcking] = useState<number | null>(null)
-  const [tick, setTick] = useState(0)
-
   // The unread count moves with every new or confirmed message: the list follows it.
-  useEffect(() => {
-    const ac = new AbortController()
-    setLoading(true)
-    fetchInbox({ page, pageSize: PAGE_SIZE }, ac.signal)
-      .then((r) => { if (!ac.signal.aborted) setReply(r) })
-      .catch(() => {})
-      .finally(() => { if (!ac.signal.aborted) setLoading(false) })
-    return () => ac.abort()
-  }, [page, unread, tick])
+  const { data: reply, loading, reload } = useAsync((signal) => fetchInbox({ page, pageSize: PAGE_SIZE }, signal), [page, unread])
 
   const ack = async (item: InboxItem) => {
     setAcking(item.deliveryId)
@@ -45,7 +34,7 @@ export function InboxPage() {
       const r = await ackInbox(item.deliveryId)
       toast.success(r.outcome === 'closed' ? '该预警已撤销或解除，无需再确认' : '已确认收到')
       refreshUnread()
-      setTick((t) => t + 1)
+      reload()
     } catch {
       // shown by the http client
     } finally {

@@ -1,5 +1,5 @@
 import { toast } from '../../lib/feedback.js'
-import { throttle } from '../warnings/use-event-stream.js'
+import { throttle } from '../../lib/throttle.js'
 import { fetchInbox, INBOX_STREAM } from './api.js'
 
 /*

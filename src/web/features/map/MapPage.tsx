@@ -1,8 +1,5 @@
 import { EnvironmentOutlined } from '@ant-design/icons'
 import { App, Button, Spin, Typography } from 'antd'
-import * as maplibregl from 'maplibre-gl'
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url'
-import 'maplibre-gl/dist/maplibre-gl.css'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { createPortal } from 'react-dom'
 import { toast } from '../../lib/feedback.js'
@@ -14,6 +11,7 @@ import {
   type BasemapKey, type ClusterProps, type MapConfig, type MapFeatureCollection, type MapFilters, type MapLayer, type NearestReply, type PointDetail,
 } from './api.js'
 import { LayerPanel, type LayerFilters } from './LayerPanel.js'
+import { maplibregl } from './maplibre.js'
 import { annexExportUrl, bboxParam, clusterSummary, geojsonExportUrl, LEGEND, representedCount } from './map-helpers.js'
 import { basemapStyle } from './map-style.js'
 import { NearestPanel } from './NearestPanel.js'
@@ -22,8 +20,6 @@ import { placedAt, placeLabel, type PlaceKind } from './placing.js'
 import { addOverlay, CLUSTER_LAYER, POINT_LAYER, setFeatures, setNearest } from './overlay.js'
 import { PointPopup } from './PointPopup.js'
 import './map.css'
-
-maplibregl.setWorkerUrl(workerUrl)
 
 /** A cluster count label per cluster is cheap up to a few hundred; beyond that size and colour say enough. */
 const MAX_CLUSTER_LABELS = 300

@@ -23,7 +23,8 @@ import { RecipientsTable } from './RecipientsTable.js'
 import { SilentTable } from './SilentTable.js'
 import { BoardTimeline } from './BoardTimeline.js'
 import { UpdateDialog } from './UpdateDialog.js'
-import { throttle, useEventStream } from './use-event-stream.js'
+import { throttle } from '../../lib/throttle.js'
+import { useEventStream } from './use-event-stream.js'
 import './warnings.css'
 
 const VillageMap = lazy(() => import('./VillageMap.js').then((m) => ({ default: m.VillageMap })))

@@ -1,12 +1,7 @@
-import * as maplibregl from 'maplibre-gl'
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url'
-import 'maplibre-gl/dist/maplibre-gl.css'
 import { http } from '../../lib/http.js'
-import { offlineStyle } from '../map/map-style.js'
 import type { MapConfig } from '../map/api.js'
-
-// The worker is bundled by Vite: no CDN, the county may be offline in a flood.
-maplibregl.setWorkerUrl(workerUrl)
+import { maplibregl } from '../map/maplibre.js'
+import { offlineStyle } from '../map/map-style.js'
 
 export { maplibregl }
 

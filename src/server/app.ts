@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync, type RouteOptio
 import { channelsOff, type ChannelConfig } from './channels/config.js'
 import { connectionStringOf, type Db } from './db/database.js'
 import { createEventBus, type EventBus } from './events/bus.js'
+import { createRefusalRecorder, type RefusalRecorder } from './features/audit/refusals.js'
 import { auditRoutes } from './features/audit/routes.js'
 import { authRoutes } from './features/auth/routes.js'
 import { groupsRoutes } from './features/directory/groups-routes.js'
@@ -45,6 +46,8 @@ declare module 'fastify' {
     channels: ChannelConfig
     /** Live events (LISTEN/NOTIFY) for SSE streams: `app.events.subscribe(topic, listener)`. */
     events: EventBus
+    /** Refused attempts into the audit log, rate-limited per kind and address. */
+    refusals: RefusalRecorder
     /** Every route as registered, for the OpenAPI check and the jurisdiction test that must cover them all. */
     routeList: RouteOptions[]
   }
@@ -82,6 +85,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('db', opts.db)
   app.decorate('clock', opts.clock ?? systemClock)
   app.decorate('channels', opts.channels ?? channelsOff())
+  app.decorate('refusals', createRefusalRecorder(opts.db))
   app.decorate('events', createEventBus(connectionStringOf(opts.db), app.log))
   app.addHook('onReady', async () => { await app.events.start() })
   // preClose, not onClose: open SSE streams must end before the HTTP server waits for them.

@@ -69,6 +69,11 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'drill.issued': '发起通联演练',
   'door_knock.done': '办结上门叫应',
   'warning.acknowledged': '确认收到预警',
+  'refused.csrf': '拒绝：防伪令牌无效',
+  'refused.jurisdiction': '拒绝：超出辖区',
+  'refused.permission': '拒绝：无权限',
+  'refused.confirm_token': '拒绝：伪造的确认链接',
+  'refused.callback': '拒绝：未认证的网关回调',
 }
 
 export function auditActionLabel(action: string): string {

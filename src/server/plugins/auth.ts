@@ -14,6 +14,8 @@ declare module 'fastify' {
     /** The signed-in user's jurisdiction. Every query of a scoped table takes it. */
     scope: Scope
     actor: Actor
+    /** The CSRF token of this request's own session (not of the account's other sessions). */
+    csrfToken: string
   }
   interface FastifyContextConfig {
     /** Reachable without signing in (login, health, the web app's files). */
@@ -39,6 +41,7 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { idleMinutes: n
   app.decorateRequest('user', null as unknown as SignedInUser)
   app.decorateRequest('scope', null as unknown as Scope)
   app.decorateRequest('actor', null as unknown as Actor)
+  app.decorateRequest('csrfToken', '')
 
   app.addHook('onRequest', async (req) => {
     if (req.routeOptions.config?.public) {
@@ -52,15 +55,17 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { idleMinutes: n
     const found = await lookupSession(app.db, token, opts.idleMinutes)
     if (found.state === 'expired') throw new AppError('SESSION_EXPIRED', 401, '登录已超时，请重新登录')
     if (found.state === 'none') throw new AppError('UNAUTHENTICATED', 401, '请先登录')
+    // Who it is first, so that a refused write is audited under the account it came from.
+    req.user = found.user
+    req.scope = scopeOf(found.user.regionCode)
+    req.actor = actorOf(req)
+    req.csrfToken = found.csrfToken
     if (!SAFE_METHODS.has(req.method)) {
       const sent = req.headers['x-csrf-token']
       if (typeof sent !== 'string' || !safeEqual(sent, found.csrfToken)) {
         throw new AppError('CSRF', 403, '请求缺少有效的防伪令牌，请刷新页面后重试')
       }
     }
-    req.user = found.user
-    req.scope = scopeOf(found.user.regionCode)
-    req.actor = actorOf(req)
   })
 
   app.decorate('can', (permission: Permission): preHandlerAsyncHookHandler => async (req) => {

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { AppError, type ErrorDetail } from '../errors.js'
+import { actorOf } from './auth.js'
 
 type AjvError = {
   keyword: string
@@ -90,12 +91,39 @@ export function describePgError(e: PgError): { status: number; code: string; mes
 }
 
 /**
+ * Refusals an auditor must see, by error code: each lands in the audit log as the action given,
+ * through the app's rate-limited refusal recorder (see features/audit/refusals.ts).
+ */
+export const AUDITED_REFUSALS: Record<string, string> = {
+  CSRF: 'refused.csrf',
+  OUT_OF_JURISDICTION: 'refused.jurisdiction',
+  FORBIDDEN: 'refused.permission',
+  CONFIRM_INVALID: 'refused.confirm_token',
+  BAD_SIGNATURE: 'refused.callback',
+  CALLBACK_UNAUTHENTICATED: 'refused.callback',
+  CALLBACK_ADDRESS: 'refused.callback',
+}
+
+/**
  * Every failure leaves as `{ code, message, details }` with a Chinese message. Unknown errors
  * become 500 with a generic message; the stack goes to the log with the request id.
  */
 export const errorsPlugin = fp(async (app: FastifyInstance) => {
-  app.setErrorHandler((error: FastifyError & { validation?: AjvError[]; validationContext?: string }, req, reply) => {
+  app.setErrorHandler(async (error: FastifyError & { validation?: AjvError[]; validationContext?: string }, req, reply) => {
     if (error instanceof AppError) {
+      const action = AUDITED_REFUSALS[error.code]
+      if (action) {
+        // An audit failure must not turn a refusal into a 500: log it and answer as before.
+        await app.refusals.record(req.actor ?? actorOf(req), {
+          action,
+          reason: error.code,
+          detail: {
+            method: req.method,
+            url: req.url.split('?')[0].slice(0, 200),
+            ...(error.code === 'OUT_OF_JURISDICTION' ? { regionCode: String(error.details[0]?.value ?? '').slice(0, 12) } : {}),
+          },
+        }).catch((e) => req.log.error({ err: e }, 'recording a refusal failed'))
+      }
       return reply.status(error.status).send({ code: error.code, message: error.message, details: error.details })
     }
     const pgError = describePgError(error as unknown as PgError)

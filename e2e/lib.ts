@@ -110,6 +110,34 @@ async function stopProcess(child: ChildProcessWithoutNullStreams, exited: Promis
   }
 }
 
+// Runs in every page before its own scripts: Chromium fires this event for each blocked load,
+// inline script or style, eval and worker the Content-Security-Policy refuses.
+const CSP_LISTENER = `document.addEventListener('securitypolicyviolation', (e) => {
+  window.__shouwangCspViolation(e.effectiveDirective + ' 拦截了 ' + (e.blockedURI || 'inline') + '（' + e.sourceFile + ':' + e.lineNumber + '）')
+})`
+
+/**
+ * Collects Content-Security-Policy violations from every page the browser opens (each context
+ * made after this call, whether by a journey or by newPage): the pages' securitypolicyviolation
+ * events and the console lines Chromium writes for them. `take()` hands over what was seen and
+ * forgets it, so the runner can fail the journey that caused them — a page that still works
+ * while the policy blocks part of it is a regression all the same.
+ */
+export function watchCspViolations(browser: Browser): { take: () => string[] } {
+  const seen: string[] = []
+  const newContext = browser.newContext.bind(browser)
+  browser.newContext = async (options) => {
+    const context = await newContext(options)
+    await context.exposeBinding('__shouwangCspViolation', (_source, text: string) => { seen.push(text) })
+    await context.addInitScript(CSP_LISTENER)
+    context.on('console', (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) seen.push(`${msg.text().slice(0, 300)}（${msg.location().url}）`)
+    })
+    return context
+  }
+  return { take: () => [...new Set(seen.splice(0))] }
+}
+
 /** A fresh browser context (own cookies) in Chinese, and its first page. */
 export async function newPage(ctx: JourneyContext): Promise<{ context: BrowserContext; page: Page }> {
   const context = await ctx.browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } })

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { chromium, type Browser } from 'playwright-core'
-import { parseLogins, startBuiltServer, type Journey, type JourneyContext, type RunningServer } from './lib.js'
+import { parseLogins, startBuiltServer, watchCspViolations, type Journey, type JourneyContext, type RunningServer } from './lib.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const repoRoot = path.resolve(here, '..')
@@ -40,18 +40,26 @@ async function screenshotOpenPages(browser: Browser, journey: string) {
   }
 }
 
-async function runJourneys(files: string[], ctx: JourneyContext): Promise<string[]> {
+async function runJourneys(files: string[], ctx: JourneyContext, csp: { take: () => string[] }): Promise<string[]> {
   const failed: string[] = []
   for (const file of files) {
     const name = file.replace(/\.e2e\.ts$/, '')
     const started = Date.now()
+    csp.take()
     try {
       const journey: Journey = (await import(pathToFileURL(path.join(here, file)).href)).default
       await withTimeout(journey(ctx), JOURNEY_TIMEOUT_MS)
+      const violations = csp.take()
+      if (violations.length > 0) {
+        const shown = violations.slice(0, 5).map((v) => v.slice(0, 240)).join('\n      ')
+        throw new Error(`页面违反了内容安全策略（Content-Security-Policy）${violations.length} 处：\n      ${shown}`)
+      }
       console.log(`  ✓ ${name}（${seconds(started)} 秒）`)
     } catch (err) {
       failed.push(name)
       console.log(`  ✗ ${name}（${seconds(started)} 秒）：${err instanceof Error ? err.message : String(err)}`)
+      // A blocked script or style is often why a journey could not go on.
+      for (const v of csp.take().slice(0, 5)) console.log(`    内容安全策略拦截：${v.slice(0, 240)}`)
       await screenshotOpenPages(ctx.browser, name)
     } finally {
       for (const context of ctx.browser.contexts()) await context.close().catch(() => {})
@@ -100,7 +108,8 @@ async function main(filters: string[]): Promise<number> {
     const logins = parseLogins(server.output())
     if (Object.keys(logins).length === 0) throw new Error('服务首次启动时没有打印演示登录信息')
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
-    failed = await runJourneys(files, { baseUrl: server.baseUrl, logins, browser, artifactsDir })
+    const csp = watchCspViolations(browser)
+    failed = await runJourneys(files, { baseUrl: server.baseUrl, logins, browser, artifactsDir }, csp)
   } catch (err) {
     console.error(`e2e：${err instanceof Error ? err.message : String(err)}`)
   } finally {

@@ -51,12 +51,18 @@ async function draftWarning(page: Page, ctx: JourneyContext): Promise<number> {
 export default async function warningsJourney(ctx: JourneyContext) {
   let peers: Peers | null = null
   let server: RunningServer | null = null
+  const callbacks: Array<{ path: string; status: number }> = []
   try {
-    peers = await startPeers({ autoReceipt: true })
+    peers = await startPeers({ autoReceipt: true, onCallback: (path, _body, result) => { callbacks.push({ path, status: result.status }) } })
     server = await startBuiltServer(repoRoot, { ...peers.env(), SHOUWANG_GATEWAY_TIMEOUT_MS: '3000' })
     peers.setCallbackUrl(`${server.baseUrl}/api/gateway`)
     const local: JourneyContext = { ...ctx, baseUrl: server.baseUrl, logins: parseLogins(server.output()) }
+    // Nothing configured: the gateway is given the secret the server generated, as an operator would.
+    peers.setCallbackSecret(await callbackSecretFromSettings(local))
     await issueAndConfirm(local, peers)
+    for (let i = 0; i < 100 && !callbacks.some((c) => c.path === '/sms/receipt'); i++) await new Promise((r) => setTimeout(r, 100))
+    check(callbacks.some((c) => c.path === '/sms/receipt'), '短信网关应已回传送达回执')
+    check(callbacks.every((c) => c.status === 200), `以回调密钥签名的回执应被接受，实为 ${JSON.stringify(callbacks.slice(0, 5))}`)
   } finally {
     if (server) {
       const code = await server.stop()
@@ -64,6 +70,21 @@ export default async function warningsJourney(ctx: JourneyContext) {
       check(code === 0, `预警测试的服务收到 SIGTERM 后未正常退出（退出码 ${code}）：\n${server.output().split('\n').slice(-30).join('\n')}`)
     }
     await peers?.close()
+  }
+}
+
+/** The system administrator opens 网关回调 and reads the callback secret to give the gateways. */
+async function callbackSecretFromSettings(ctx: JourneyContext): Promise<string> {
+  const { context, page } = await newPage(ctx)
+  try {
+    await logIn(page, ctx, 'demo-admin')
+    await page.goto(`${ctx.baseUrl}/gateway-settings`)
+    await page.getByTestId('gateway-show').click()
+    const secret = (await page.getByTestId('gateway-secret').innerText()).trim()
+    check(/^[0-9a-f]{64}$/.test(secret), `“网关回调”页面应显示 64 位十六进制的回调密钥，实为“${secret}”`)
+    return secret
+  } finally {
+    await context.close()
   }
 }
 

@@ -17,6 +17,7 @@ import { confirmRoutes } from './features/confirm/routes.js'
 import { gatewayRoutes } from './features/gateway/routes.js'
 import { healthRoutes } from './features/health/routes.js'
 import { inboxRoutes } from './features/inbox/routes.js'
+import { recoverStaleImports } from './features/ledgers/import-cleanup.js'
 import { ledgersRoutes } from './features/ledgers/routes.js'
 import { linkageRoutes } from './features/linkage/routes.js'
 import { mapRoutes } from './features/map/routes.js'
@@ -26,6 +27,7 @@ import { agreementsRoutes } from './features/resources/agreements-routes.js'
 import { expertGroupsRoutes } from './features/resources/expert-groups-routes.js'
 import { resourcesRoutes } from './features/resources/routes.js'
 import { rollupRoutes } from './features/rollup/routes.js'
+import { settingsRoutes } from './features/settings/routes.js'
 import { supplyClassesRoutes } from './features/supplies/classes-routes.js'
 import { suppliesRoutes } from './features/supplies/routes.js'
 import { rolesRoutes, usersRoutes } from './features/users/routes.js'
@@ -35,6 +37,8 @@ import { startWarningWorkers } from './features/warnings/workers.js'
 import { systemClock, type Clock } from './jobs/clock.js'
 import { authPlugin } from './plugins/auth.js'
 import { errorsPlugin } from './plugins/errors.js'
+import { buildValidator, unschemedPartsPlugin } from './plugins/validation.js'
+import { securityHeaders, securityHeadersPlugin } from './plugins/security-headers.js'
 import { webPlugin } from './plugins/web.js'
 
 declare module 'fastify' {
@@ -71,7 +75,14 @@ export type AppOptions = {
 const here = path.dirname(fileURLToPath(import.meta.url))
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const headersFor = securityHeaders()
   const app = Fastify({
+    // A URL Fastify cannot decode (/api/%zz) is answered before any hook: same headers, Chinese message.
+    frameworkErrors: (error, req, reply) => {
+      reply.headers(headersFor(req.url ?? '/'))
+      void (reply as { status: (n: number) => { send: (body: unknown) => unknown } }).status(400)
+        .send({ code: 'BAD_URL', message: '请求地址格式不正确', details: [] })
+    },
     logger: {
       level: opts.logLevel ?? 'info',
       // Query strings carry search terms such as phone numbers: keep them out of the log.
@@ -80,20 +91,26 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: 2 * 1024 * 1024,
     ajv: { customOptions: { verbose: true, coerceTypes: 'array', removeAdditional: false } },
+    // Bodies without coercion, every part checked for non-finite numbers and NUL (plugins/validation.ts).
+    schemaController: { compilersFactory: { buildValidator: buildValidator() } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.decorate('db', opts.db)
   app.decorate('clock', opts.clock ?? systemClock)
   app.decorate('channels', opts.channels ?? channelsOff())
-  app.decorate('refusals', createRefusalRecorder(opts.db))
+  app.decorate('refusals', createRefusalRecorder(opts.db, (e) => app.log.error({ err: e }, 'recording a refusal failed')))
   app.decorate('events', createEventBus(connectionStringOf(opts.db), app.log))
   app.addHook('onReady', async () => { await app.events.start() })
+  // Imports a killed process left 'parsing' are given up (all of them when the database is ours alone).
+  app.addHook('onReady', async () => { await recoverStaleImports(app.db, { atStart: opts.embedded }) })
   // preClose, not onClose: open SSE streams must end before the HTTP server waits for them.
   app.addHook('preClose', async () => { await app.events.close() })
   const routeList: RouteOptions[] = []
   app.decorate('routeList', routeList)
   app.addHook('onRoute', (route) => { routeList.push(route) })
+  await app.register(securityHeadersPlugin)
   await app.register(errorsPlugin)
+  await app.register(unschemedPartsPlugin)
   await app.register(fastifyCookie)
   await app.register(fastifySwagger, {
     openapi: {
@@ -130,6 +147,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ['/api/inbox', inboxRoutes],
     ['/api/confirm', confirmRoutes],
     ['/api/gateway', gatewayRoutes],
+    ['/api/settings', settingsRoutes],
   ]
   for (const [prefix, routes, options] of features) await app.register(routes, { prefix, ...options })
 

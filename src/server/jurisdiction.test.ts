@@ -54,7 +54,7 @@ async function seedSibling(): Promise<Record<string, number>> {
   }), 'group')
   const user = await ok(await cityAdmin.request({
     method: 'POST', url: '/api/users',
-    payload: { username: 'nanxun-viewer', displayName: `南浔只读${MARKER}`, role: 'viewer', regionCode: SIBLING_COUNTY, password: 'Nanxun-Passw0rd' },
+    payload: { username: 'nanxun-viewer', displayName: `南浔只读${MARKER}`, role: 'viewer', regionCode: SIBLING_COUNTY },
   }), 'user')
   const team = await ok(await city.request({
     method: 'POST', url: '/api/resources/team',

@@ -10,6 +10,7 @@ export const PERMISSIONS = {
   'directory.write': '维护组织与人员',
   'phone.reveal': '查看完整电话号码（逐次审计）',
   'users.manage': '管理用户账号',
+  'system.settings': '系统设置：查看与轮换网关回调密钥（逐次审计）',
   'users.security': '分配角色、解锁账号、安全策略',
   'audit.read': '查看审计日志',
   'resources.read': '查看应急资源',
@@ -49,7 +50,7 @@ const MANAGER: readonly Permission[] = [
 const ISSUER: readonly Permission[] = [...MANAGER, 'warnings.issue']
 
 export const ROLES: readonly RoleDef[] = [
-  { key: 'sysadmin', label: '系统管理员', description: '创建、停用账号，系统配置与代码表；不分配角色，不看审计日志', permissions: ['users.manage', 'directory.read', 'codes.manage'] },
+  { key: 'sysadmin', label: '系统管理员', description: '创建、停用账号，系统配置与代码表；不分配角色，不看审计日志', permissions: ['users.manage', 'directory.read', 'codes.manage', 'system.settings'] },
   { key: 'secadmin', label: '安全管理员', description: '分配角色与辖区、解锁账号、重置口令', permissions: ['users.security', 'directory.read'] },
   { key: 'auditor', label: '审计管理员', description: '只读审计日志并校验其完整性', permissions: ['audit.read'] },
   { key: 'city_manager', label: '市级应急管理员', description: '市本级及以下的业务数据，代码表', permissions: [...ISSUER, 'codes.manage'], level: 'city' },
@@ -62,6 +63,17 @@ export const ROLES: readonly RoleDef[] = [
 ]
 
 export const ROLE_KEYS = ROLES.map((r) => r.key) as readonly RoleKey[]
+
+/**
+ * 三权分立: the system, security and audit administrators. Nobody holds two of these duties, so an
+ * administrator account is created only by the deployment's set-up command, and any change to one
+ * (role, password, 停用) takes two administrators (domain/auth/approvals.ts).
+ */
+export const ADMIN_ROLES: readonly RoleKey[] = ['sysadmin', 'secadmin', 'auditor']
+
+export function isAdminRole(key: string): boolean {
+  return ADMIN_ROLES.some((r) => r === key)
+}
 
 export function roleDef(key: string): RoleDef | undefined {
   return ROLES.find((r) => r.key === key)

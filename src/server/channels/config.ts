@@ -1,3 +1,5 @@
+import { parseAllowList } from '../features/gateway/allow-list.js'
+
 /**
  * Gateways and servers the channels talk to, read from the environment once. A channel without
  * configuration is off: its deliveries fail at once with a clear reason, and the ladder goes on.
@@ -5,8 +7,14 @@
 export type ChannelConfig = {
   /** Base of the links in messages, e.g. https://yj.example.gov.cn (confirm links must work from a phone). */
   publicBaseUrl: string
-  /** Shared secret gateways sign their callbacks with (header x-shouwang-signature, HMAC-SHA256 of the body). */
+  /**
+   * SHOUWANG_CALLBACK_SECRET: the secret gateways sign their callbacks with (header
+   * x-shouwang-signature, HMAC-SHA256 of the body). When null, the deployment's generated secret
+   * is read from the database on each callback (features/gateway/secret.ts); never "unsigned".
+   */
   callbackSecret: string | null
+  /** SHOUWANG_GATEWAY_ALLOW: IPs and CIDR blocks callbacks may come from; empty allows any. */
+  gatewayAllow: readonly string[]
   sms: { url: string; token: string | null; timeoutMs: number } | null
   voice: { url: string; token: string | null; timeoutMs: number } | null
   email: { host: string; port: number; secure: boolean; user: string | null; pass: string | null; from: string } | null
@@ -20,6 +28,7 @@ export function readChannelConfig(env: NodeJS.ProcessEnv = process.env): Channel
   return {
     publicBaseUrl: (env.SHOUWANG_PUBLIC_URL ?? `http://localhost:${env.PORT ?? 3000}`).replace(/\/$/, ''),
     callbackSecret: env.SHOUWANG_CALLBACK_SECRET || null,
+    gatewayAllow: parseAllowList(env.SHOUWANG_GATEWAY_ALLOW),
     sms: env.SHOUWANG_SMS_URL ? { url: env.SHOUWANG_SMS_URL, token: env.SHOUWANG_SMS_TOKEN || null, timeoutMs } : null,
     voice: env.SHOUWANG_VOICE_URL ? { url: env.SHOUWANG_VOICE_URL, token: env.SHOUWANG_VOICE_TOKEN || null, timeoutMs } : null,
     email: env.SHOUWANG_SMTP_HOST
@@ -40,7 +49,7 @@ export function readChannelConfig(env: NodeJS.ProcessEnv = process.env): Channel
 /** Everything off except in-app: what tests start from. */
 export function channelsOff(publicBaseUrl = 'http://localhost:3000'): ChannelConfig {
   return {
-    publicBaseUrl, callbackSecret: null, sms: null, voice: null, email: null,
+    publicBaseUrl, callbackSecret: null, gatewayAllow: [], sms: null, voice: null, email: null,
     wecom: { enabled: false, timeoutMs: 2000 }, dingtalk: { enabled: false, timeoutMs: 2000 },
   }
 }

@@ -21,6 +21,15 @@ const PREPARED_MARK = '/* prepared */'
 export const PREPARED = sql.raw(PREPARED_MARK)
 
 class PreparingClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config)
+    // The pool listens for errors only on idle clients. A checked-out one (a transaction between
+    // statements) whose server goes away or is shut down (57P01) emits 'error' with no listener,
+    // which crashes the process. Its next query fails instead, the request answers 503, and the
+    // pool drops the client on release because it is no longer queryable.
+    this.on('error', () => {})
+  }
+
   query(...args: any[]): any {
     const [text, values, callback] = args
     if (typeof text === 'string' && text.endsWith(PREPARED_MARK)) {
@@ -51,4 +60,24 @@ export function createDb(url: string, max = 10): Db {
 /** Where a Db connects: the event bus opens its own LISTEN connection there, outside the pool. */
 export function connectionStringOf(db: Db): string | null {
   return connectionStrings.get(db) ?? null
+}
+
+// Connection-level failures: the server is down, shutting down, starting up or unreachable.
+const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN'])
+// 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now (starting up, recovering),
+// 53300 too_many_connections; class 08 is connection_exception.
+const UNAVAILABLE_SQLSTATE = /^(57P0[123]|53300|08\w{3})$/
+const UNAVAILABLE_MESSAGE = /Connection terminated|not queryable|Client was closed|timeout exceeded when trying to connect|Connection ended unexpectedly/i
+
+/**
+ * Whether an error means the database cannot be reached right now, as opposed to a bad query:
+ * requests answer 503 DB_UNAVAILABLE and background loops wait and retry.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false
+  const e = err as { code?: unknown; message?: unknown; errors?: unknown }
+  if (typeof e.code === 'string' && (UNAVAILABLE_ERRNO.has(e.code) || UNAVAILABLE_SQLSTATE.test(e.code))) return true
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true
+  // Connecting to a host with several addresses fails with an AggregateError of the attempts.
+  return Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every(isDatabaseUnavailable)
 }

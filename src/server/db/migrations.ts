@@ -6,6 +6,11 @@ import * as m0004 from './migrations/0004_positions.js'
 import * as m0005 from './migrations/0005_earthdistance.js'
 import * as m0006 from './migrations/0006_map_cells.js'
 import * as m0007 from './migrations/0007_warnings.js'
+import * as m0008 from './migrations/0008_login_throttle.js'
+import * as m0009 from './migrations/0009_separation_of_duties.js'
+import * as m0010 from './migrations/0010_finite_numbers.js'
+import * as m0012 from './migrations/0012_gateway_inbox.js'
+import * as m0013 from './migrations/0013_worker_instances.js'
 
 /** Every schema version in order. A new migration is a new file and one new line here. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +21,11 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005_earthdistance': m0005,
   '0006_map_cells': m0006,
   '0007_warnings': m0007,
+  '0008_login_throttle': m0008,
+  '0009_separation_of_duties': m0009,
+  '0010_finite_numbers': m0010,
+  '0012_gateway_inbox': m0012,
+  '0013_worker_instances': m0013,
 }
 
 /** Brings the schema up to date. Kysely takes an advisory lock, so instances may race safely. */

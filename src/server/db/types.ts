@@ -34,13 +34,32 @@ export interface AppUserTable {
   totpEnabled: Generated<boolean>
   failedLogins: Generated<number>
   lockedUntil: Date | null
+  /** Locks in a row without a successful login in between; each lock lasts longer (migration 0008). */
+  lockCount: Generated<number>
   disabled: Generated<boolean>
   lastLoginAt: Date | null
   personId: number | null
   isDemo: Generated<boolean>
+  /** Set when an administrator or the set-up command issued a one-time password (migration 0009). */
+  mustChangePassword: Generated<boolean>
   version: Generated<number>
   createdAt: Generated<Date>
   updatedAt: Generated<Date>
+}
+
+/** A change to an administrator account waiting for a second administrator (migration 0009). */
+export interface AccountApprovalTable {
+  id: Generated<number>
+  kind: 'assign_role' | 'reset_password' | 'set_disabled'
+  targetUserId: number
+  regionCode: string
+  payload: Json
+  summary: string
+  state: Generated<'pending' | 'approved' | 'rejected'>
+  requestedBy: number
+  requestedAt: Generated<Date>
+  decidedBy: number | null
+  decidedAt: Date | null
 }
 
 export interface SessionTable {
@@ -137,6 +156,7 @@ export interface Database extends ResourceTables, WarningTables {
   setting: SettingTable
   appUser: AppUserTable
   session: SessionTable
+  accountApproval: AccountApprovalTable
   loginFailure: LoginFailureTable
   auditLog: AuditLogTable
   unit: UnitTable
@@ -374,6 +394,8 @@ export interface WarningTables {
   warningStep: WarningStepTable
   warningRecipient: WarningRecipientTable
   delivery: DeliveryTable
+  /** Migration 0013: server instances running the workers. */
+  workerInstance: WorkerInstanceTable
   doorKnockTask: DoorKnockTaskTable
   inboundMessage: InboundMessageTable
 }
@@ -494,6 +516,8 @@ export interface DeliveryTable {
   state: Generated<'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'acknowledged' | 'escalated'>
   sendAfter: Timestamp
   lockedUntil: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  /** The worker instance sending it, while 'sending' (migration 0013). */
+  lockedBy: number | null
   tries: Generated<number>
   providerId: string | null
   error: string | null
@@ -523,4 +547,15 @@ export interface InboundMessageTable {
   body: Json
   outcome: string
   receivedAt: Generated<Date>
+  /** The gateway's message id of a receipt or call result still 'waiting' for its send to be recorded. */
+  providerId: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+/** A server instance running the background workers (migration 0013); alive while it holds its advisory lock or beats. */
+export interface WorkerInstanceTable {
+  id: Generated<number>
+  host: string
+  pid: number
+  startedAt: Generated<Date>
+  seenAt: Generated<Date>
 }

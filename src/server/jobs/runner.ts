@@ -144,20 +144,27 @@ export function createRunner(opts: RunnerOptions): Runner {
   }
 
   async function work(): Promise<void> {
-    for (const queue of Object.keys(recurring)) {
-      if (!(queue in handlers)) continue
-      await ensureRecurring(db, queue)
-    }
+    let recurringEnsured = false
+    let failures = 0
     while (!stopping) {
       let ran = 0
       try {
+        // Inside the loop: a database that is down when the runner starts is waited for, not fatal.
+        if (!recurringEnsured) {
+          for (const queue of Object.keys(recurring)) if (queue in handlers) await ensureRecurring(db, queue)
+          recurringEnsured = true
+        }
         ran = await runDue()
+        failures = 0
       } catch (err) {
+        failures++
         opts.log?.error({ err }, 'job runner: claim failed')
       }
       if (ran === 0 && !stopping) {
+        // While the database is away, poll less and less often (up to 10 s) instead of logging every second.
+        const wait = failures === 0 ? pollMs : Math.min(10_000, pollMs * 2 ** Math.min(failures, 10))
         await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, pollMs)
+          const t = setTimeout(resolve, wait)
           wake = () => { clearTimeout(t); resolve() }
         })
         wake = null

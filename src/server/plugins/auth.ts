@@ -29,6 +29,9 @@ declare module 'fastify' {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
+/** All an account may do while it still has the one-time password an administrator was given. */
+const WHILE_PASSWORD_CHANGE_DUE = new Set(['GET /api/auth/me', 'POST /api/auth/password', 'POST /api/auth/logout'])
+
 export function actorOf(req: FastifyRequest): Actor {
   return { id: req.user?.id ?? null, name: req.user ? `${req.user.displayName}（${req.user.username}）` : '匿名', ip: req.ip }
 }
@@ -65,6 +68,11 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { idleMinutes: n
       if (typeof sent !== 'string' || !safeEqual(sent, found.csrfToken)) {
         throw new AppError('CSRF', 403, '请求缺少有效的防伪令牌，请刷新页面后重试')
       }
+    }
+    // The administrator who created or reset the account knows that password; until its owner
+    // replaces it, nothing done with it can be told apart from what the administrator did.
+    if (found.mustChangePassword && !WHILE_PASSWORD_CHANGE_DUE.has(`${req.method} ${req.routeOptions.url}`)) {
+      throw new AppError('PASSWORD_CHANGE_REQUIRED', 403, '请先修改初始口令')
     }
   })
 

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { isDatabaseUnavailable } from '../db/database.js'
 import { AppError, type ErrorDetail } from '../errors.js'
 import { actorOf } from './auth.js'
 
@@ -19,6 +20,22 @@ const WHERE: Record<string, string> = {
   headers: '请求头',
 }
 
+const SHOWN_CHARS = 80
+
+/** A pruned copy: hostile input may nest thousands deep, and JSON.stringify recurses. */
+function pruned(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object') return value
+  if (depth >= 2) return '…'
+  if (Array.isArray(value)) return value.slice(0, 5).map((v) => pruned(v, depth + 1))
+  return Object.fromEntries(Object.entries(value).slice(0, 5).map(([k, v]) => [k, pruned(v, depth + 1)]))
+}
+
+/** A refused value as quoted back to the sender: short, whatever its size or depth. */
+export function shownValue(value: unknown): string {
+  const text = typeof value === 'object' && value !== null ? JSON.stringify(pruned(value)) : String(value)
+  return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}…` : text
+}
+
 /** One Chinese sentence for one schema failure, naming the field by its title and the value. */
 export function describeValidation(e: AjvError, context: string): ErrorDetail {
   const path = e.instancePath.replace(/^\//, '').replaceAll('/', '.')
@@ -28,18 +45,26 @@ export function describeValidation(e: AjvError, context: string): ErrorDetail {
     return { field: missing, message: `缺少必填项“${missing}”` }
   }
   if (e.keyword === 'additionalProperties') {
-    const extra = e.params.additionalProperty as string
+    const extra = shownValue(e.params.additionalProperty)
     return { field: extra, message: `${WHERE[context] ?? context}含有不认识的字段“${extra}”` }
   }
   const name = fieldTitle ?? (path || WHERE[context] || context)
-  const shown = typeof e.data === 'object' ? JSON.stringify(e.data) : String(e.data)
+  // Found by plugins/validation.ts after the schema passed; the value itself is not worth echoing.
+  if (e.keyword === 'controlCharacter') return { field: path || undefined, message: `“${name}”含有不允许的控制字符` }
+  if (e.keyword === 'maxDepth') return { field: path || undefined, message: `“${name}”嵌套超过 ${e.params.limit} 层` }
+  const shown = shownValue(e.data)
   const why = ((): string => {
     switch (e.keyword) {
-      case 'type':
-        return `类型不对，应为${({ string: '文本', integer: '整数', number: '数字', boolean: '是/否', object: '对象', array: '列表' } as Record<string, string>)[e.params.type] ?? e.params.type}`
+      case 'type': {
+        // A nullable field lists its types ("string,null"): name each.
+        const labels: Record<string, string> = { string: '文本', integer: '整数', number: '数字', boolean: '是/否', object: '对象', array: '列表', null: '空' }
+        return `类型不对，应为${String(e.params.type).split(',').map((t) => labels[t] ?? t).join('或')}`
+      }
       case 'minimum': return `不能小于 ${e.params.limit}`
       case 'maximum': return `不能大于 ${e.params.limit}`
       case 'exclusiveMinimum': return `必须大于 ${e.params.limit}`
+      case 'exclusiveMaximum': return `必须小于 ${e.params.limit}`
+      case 'finite': return '不是有限的数值'
       case 'minLength': return e.params.limit === 1 ? '不能为空' : `至少 ${e.params.limit} 个字符`
       case 'maxLength': return `不能超过 ${e.params.limit} 个字符`
       case 'pattern': return '格式不正确'
@@ -53,7 +78,9 @@ export function describeValidation(e: AjvError, context: string): ErrorDetail {
       default: return '不符合要求'
     }
   })()
-  return { field: path || undefined, value: e.data, message: `“${name}”的值“${shown}”${why}` }
+  // Lists and objects are echoed as their short text: the reply is serialised too, and must not recurse.
+  const value = typeof e.data === 'object' && e.data !== null ? shown : e.data
+  return { field: path || undefined, value, message: `“${name}”的值“${shown}”${why}` }
 }
 
 type PgError = { code?: string; detail?: string; constraint?: string; table?: string }
@@ -87,6 +114,15 @@ export function describePgError(e: PgError): { status: number; code: string; mes
   if (e.code === '22P02' || e.code === '22003' || e.code === '22007' || e.code === '22008') {
     return { status: 400, code: 'BAD_VALUE', message: '输入的数值或日期超出允许范围或格式不正确' }
   }
+  // Text the database cannot hold: NUL (22021), a character its encoding lacks (22P05), a bad
+  // pattern (2201B). The schema check refuses NUL first; this is the last line of defence.
+  if (e.code === '22021' || e.code === '22P05' || e.code === '2201B') {
+    return { status: 400, code: 'BAD_TEXT', message: '输入的文本含有不允许的字符（如控制字符）或格式不正确' }
+  }
+  // Input too large or too deeply nested for the database (program_limit_exceeded and its kin).
+  if (e.code.startsWith('54')) {
+    return { status: 400, code: 'INPUT_TOO_COMPLEX', message: '输入的内容过长、过大或嵌套过深' }
+  }
   return null
 }
 
@@ -113,7 +149,6 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     if (error instanceof AppError) {
       const action = AUDITED_REFUSALS[error.code]
       if (action) {
-        // An audit failure must not turn a refusal into a 500: log it and answer as before.
         await app.refusals.record(req.actor ?? actorOf(req), {
           action,
           reason: error.code,
@@ -122,9 +157,15 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
             url: req.url.split('?')[0].slice(0, 200),
             ...(error.code === 'OUT_OF_JURISDICTION' ? { regionCode: String(error.details[0]?.value ?? '').slice(0, 12) } : {}),
           },
-        }).catch((e) => req.log.error({ err: e }, 'recording a refusal failed'))
+        })
       }
       return reply.status(error.status).send({ code: error.code, message: error.message, details: error.details })
+    }
+    if (isDatabaseUnavailable(error)) {
+      // PostgreSQL is down, restarting or unreachable: the request may succeed in a moment.
+      req.log.warn({ err: error }, 'database unavailable')
+      return reply.status(503).header('retry-after', '5')
+        .send({ code: 'DB_UNAVAILABLE', message: '数据库暂时不可用，正在恢复，请稍后重试', details: [] })
     }
     const pgError = describePgError(error as unknown as PgError)
     if (pgError) return reply.status(pgError.status).send({ code: pgError.code, message: pgError.message, details: [] })
@@ -144,6 +185,11 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
         FST_ERR_CTP_INVALID_MEDIA_TYPE: '不支持的请求内容类型',
       } as Record<string, string>)[error.code] ?? `请求有误：${error.message}`
       return reply.status(status).send({ code: error.code ?? 'BAD_REQUEST', message, details: [] })
+    }
+    // Only hostile input nests deep enough to exhaust the stack: the sender is told, the log keeps it.
+    if (error instanceof RangeError && error.message.includes('Maximum call stack size exceeded')) {
+      req.log.warn({ err: error }, 'input exhausted the stack')
+      return reply.status(400).send({ code: 'INPUT_TOO_COMPLEX', message: '请求内容嵌套过深或过于复杂', details: [] })
     }
     req.log.error({ err: error }, 'unhandled error')
     return reply.status(500).send({ code: 'INTERNAL', message: `服务器内部错误（请求编号 ${req.id}）`, details: [] })

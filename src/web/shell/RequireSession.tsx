@@ -1,9 +1,13 @@
 import { Button, Result, Spin } from 'antd'
 import type { ReactNode } from 'react'
 import { Navigate, useLocation } from 'react-router'
+import { FirstPasswordScreen } from '../features/auth/FirstPasswordScreen.js'
 import { useSession } from './session.js'
 
-/** Pages behind login: wait for /api/auth/me, send anonymous visitors to /login and back after. */
+/**
+ * Pages behind login: wait for /api/auth/me, send anonymous visitors to /login and back after,
+ * and put a one-time password's replacement before anything else.
+ */
 export function RequireSession({ children }: { children: ReactNode }) {
   const { state, retry } = useSession()
   const location = useLocation()
@@ -24,5 +28,6 @@ export function RequireSession({ children }: { children: ReactNode }) {
     const next = location.pathname + location.search
     return <Navigate to={next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`} replace />
   }
+  if (state.me.mustChangePassword) return <FirstPasswordScreen />
   return <>{children}</>
 }

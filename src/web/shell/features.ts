@@ -9,6 +9,7 @@ import {
   expertsFeature, riskPointsFeature, sheltersFeature, storagePointsFeature, suppliersFeature, teamsFeature,
 } from '../features/resources/routes.js'
 import { attentionFeature, completenessFeature, rollupFeature } from '../features/rollup/routes.js'
+import { gatewaySettingsFeature } from '../features/settings/routes.js'
 import { suppliesFeature } from '../features/supplies/routes.js'
 import { usersFeature } from '../features/users/routes.js'
 import { boardsFeature, doorKnocksFeature, drillsFeature, warningsFeature } from '../features/warnings/routes.js'
@@ -41,5 +42,6 @@ export const features: readonly Feature[] = [
   linkageFeature,
   inboxFeature,
   usersFeature,
+  gatewaySettingsFeature,
   auditFeature,
 ]

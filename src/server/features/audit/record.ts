@@ -17,7 +17,7 @@ export type AuditEntry = {
 }
 
 // Any constant shared by all writers: the lock orders appends so the chain has no forks.
-const AUDIT_CHAIN_LOCK = 0x5357_4155 // "SWAU"
+export const AUDIT_CHAIN_LOCK = 0x5357_4155 // "SWAU"
 export const GENESIS_HASH = '0'.repeat(64)
 
 /** SM3 (GB/T 32905) when this Node's OpenSSL has it, as 商用密码 asks for log integrity. */

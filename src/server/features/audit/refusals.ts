@@ -29,8 +29,11 @@ export type RefusalRecorder = {
   record: (actor: Actor, refusal: Refusal, now?: number) => Promise<void>
 }
 
-/** A recorder with its own buckets; one per app instance (tests get their own). */
-export function createRefusalRecorder(db: Db): RefusalRecorder {
+/**
+ * A recorder with its own buckets; one per app instance (tests get their own). It never throws:
+ * a refusal must stay a refusal even when the log cannot be written, so failures go to `onError`.
+ */
+export function createRefusalRecorder(db: Db, onError: (e: unknown) => void = () => {}): RefusalRecorder {
   const buckets = new Map<string, Bucket>()
   return {
     async record(actor, refusal, now = Date.now()) {
@@ -52,13 +55,17 @@ export function createRefusalRecorder(db: Db): RefusalRecorder {
       b.written++
       const folded = b.folded
       b.folded = 0
-      await db.transaction().execute((trx) => recordAudit(trx, actor, {
-        action: refusal.action,
-        entity: refusal.entity ?? 'request',
-        entityId: refusal.entityId ?? null,
-        regionCode: refusal.regionCode ?? null,
-        after: { reason: refusal.reason, ...refusal.detail, ...(folded > 0 ? { foldedBefore: folded } : {}) },
-      }))
+      try {
+        await db.transaction().execute((trx) => recordAudit(trx, actor, {
+          action: refusal.action,
+          entity: refusal.entity ?? 'request',
+          entityId: refusal.entityId ?? null,
+          regionCode: refusal.regionCode ?? null,
+          after: { reason: refusal.reason, ...refusal.detail, ...(folded > 0 ? { foldedBefore: folded } : {}) },
+        }))
+      } catch (e) {
+        onError(e)
+      }
     },
   }
 }

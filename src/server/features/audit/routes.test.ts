@@ -25,7 +25,7 @@ beforeAll(async () => {
   nanxunUser = await signIn(app, { role: 'viewer', regionCode: NANXUN })
   const created = await sysadmin.request({
     method: 'POST', url: '/api/users',
-    payload: { username: 'nx.duty', displayName: '南浔值班', role: 'duty', regionCode: NANXUN, password: 'Fresh-Passw0rd' },
+    payload: { username: 'nx.duty', displayName: '南浔值班', role: 'duty', regionCode: NANXUN },
   })
   createdId = created.json().id
   await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody.known', password: 'x' } })

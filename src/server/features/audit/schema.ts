@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { Page, PageSize } from '../../schema/numbers.js'
 
 // Dates ("2024-05-01", a day in China Standard Time) or instants ("2024-05-01T08:00:00+08:00").
 const TimeBound = (title: string) => Type.String({
@@ -14,8 +15,8 @@ export const AuditListQuery = Type.Object({
   entity: Type.Optional(Type.String({ maxLength: 64, title: '对象类型' })),
   entityId: Type.Optional(Type.String({ maxLength: 64, title: '对象编号' })),
   regionCode: Type.Optional(Type.String({ pattern: '^[0-9]{12}$', title: '区划' })),
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, title: '页码' })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, title: '每页条数' })),
+  page: Type.Optional(Page()),
+  pageSize: Type.Optional(PageSize(200)),
 }, { additionalProperties: false })
 export type AuditListQuery = Static<typeof AuditListQuery>
 

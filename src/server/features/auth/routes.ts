@@ -16,7 +16,7 @@ const PASSWORD_MAX_AGE_DAYS = 90
 async function presentMe(db: Db, userId: number) {
   const u = await db.selectFrom('appUser as u')
     .innerJoin('region as r', 'r.code', 'u.regionCode')
-    .select(['u.id', 'u.username', 'u.displayName', 'u.role', 'u.regionCode', 'r.fullName as regionName', 'r.level as regionLevel', 'u.totpEnabled', 'u.passwordChangedAt'])
+    .select(['u.id', 'u.username', 'u.displayName', 'u.role', 'u.regionCode', 'r.fullName as regionName', 'r.level as regionLevel', 'u.totpEnabled', 'u.passwordChangedAt', 'u.mustChangePassword'])
     .where('u.id', '=', userId).executeTakeFirstOrThrow()
   const role = roleDef(u.role)
   return {
@@ -31,6 +31,8 @@ async function presentMe(db: Db, userId: number) {
     permissions: [...(role?.permissions ?? [])],
     totpEnabled: u.totpEnabled,
     passwordExpired: Date.now() - u.passwordChangedAt.getTime() > PASSWORD_MAX_AGE_DAYS * 86_400_000,
+    // A one-time password from an administrator: nothing else works until it is replaced.
+    mustChangePassword: u.mustChangePassword,
   }
 }
 
@@ -41,10 +43,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ cookieSecure: boolean }> = 
     config: { public: true },
     schema: { tags: ['认证'], summary: '登录', body: LoginBody, response: { 200: SessionReply } },
   }, async (req, reply) => {
-    const { userId } = await checkLogin(app.db, { ...req.body, ip: req.ip })
+    const { userId } = await checkLogin(app.db, { ...req.body, ip: req.ip }, { refusals: app.refusals, now: app.clock.now() })
     const ua = req.headers['user-agent']?.slice(0, 300) ?? null
     const { token, csrfToken } = await openSession(app.db, userId, req.ip, ua)
-    reply.setCookie(SESSION_COOKIE, token, cookieOptions)
+    // Over HTTPS (directly, or per a trusted proxy's X-Forwarded-Proto) the cookie never travels in clear.
+    reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, secure: opts.cookieSecure || req.protocol === 'https' })
     return { user: await presentMe(app.db, userId), csrfToken }
   })
 
@@ -64,7 +67,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ cookieSecure: boolean }> = 
   app.post('/password', {
     schema: { tags: ['认证'], summary: '修改本人口令', body: ChangePasswordBody, response: { 200: Type.Object({ ok: Type.Boolean() }) } },
   }, async (req) => {
-    const u = await app.db.selectFrom('appUser').select('passwordHash').where('id', '=', req.user.id).executeTakeFirstOrThrow()
+    const u = await app.db.selectFrom('appUser').select(['passwordHash', 'mustChangePassword']).where('id', '=', req.user.id).executeTakeFirstOrThrow()
     if (!(await verifyPassword(u.passwordHash, req.body.oldPassword))) {
       throw new AppError('BAD_CREDENTIALS', 400, '原口令不正确', [{ field: 'oldPassword' }])
     }
@@ -72,8 +75,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ cookieSecure: boolean }> = 
     if (req.body.newPassword === req.body.oldPassword) throw new AppError('SAME_PASSWORD', 400, '新口令不能与原口令相同')
     const passwordHash = await hashPassword(req.body.newPassword)
     await app.db.transaction().execute(async (trx) => {
-      await trx.updateTable('appUser').set({ passwordHash, passwordChangedAt: new Date(), updatedAt: new Date() }).where('id', '=', req.user.id).execute()
-      await recordAudit(trx, req.actor, { action: 'user.password_changed', entity: 'user', entityId: req.user.id, regionCode: req.user.regionCode })
+      await trx.updateTable('appUser').set({ passwordHash, passwordChangedAt: new Date(), mustChangePassword: false, updatedAt: new Date() }).where('id', '=', req.user.id).execute()
+      // Replacing a one-time password is told apart: the auditor sees from where the owner took over.
+      await recordAudit(trx, req.actor, {
+        action: u.mustChangePassword ? 'user.initial_password_changed' : 'user.password_changed',
+        entity: 'user', entityId: req.user.id, regionCode: req.user.regionCode,
+      })
     })
     return { ok: true }
   })

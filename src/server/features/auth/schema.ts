@@ -18,6 +18,8 @@ export const Me = Type.Object({
   permissions: Type.Array(Type.String()),
   totpEnabled: Type.Boolean(),
   passwordExpired: Type.Boolean(),
+  /** The account still has a one-time password from an administrator: it must be changed first. */
+  mustChangePassword: Type.Boolean(),
 })
 
 export const SessionReply = Type.Object({ user: Me, csrfToken: Type.String() })

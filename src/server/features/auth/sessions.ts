@@ -32,7 +32,8 @@ export async function closeSession(db: Db, token: string): Promise<void> {
 export type SessionLookup =
   | { state: 'none' }
   | { state: 'expired' }
-  | { state: 'ok'; user: SignedInUser; csrfToken: string }
+  /** `mustChangePassword`: the account still has a one-time password an administrator was given. */
+  | { state: 'ok'; user: SignedInUser; csrfToken: string; mustChangePassword: boolean }
 
 /**
  * Finds the session behind a cookie and slides its idle deadline. Sessions idle longer than
@@ -42,7 +43,7 @@ export async function lookupSession(db: Db, token: string, idleMinutes: number):
   const id = sessionId(token)
   const row = await db.selectFrom('session as s')
     .innerJoin('appUser as u', 'u.id', 's.userId')
-    .select(['s.csrfToken', 's.lastSeenAt', 'u.id', 'u.username', 'u.displayName', 'u.role', 'u.regionCode', 'u.disabled', 'u.personId'])
+    .select(['s.csrfToken', 's.lastSeenAt', 'u.id', 'u.username', 'u.displayName', 'u.role', 'u.regionCode', 'u.disabled', 'u.personId', 'u.mustChangePassword'])
     .where('s.id', '=', id)
     .executeTakeFirst()
   if (!row) return { state: 'none' }
@@ -56,6 +57,7 @@ export async function lookupSession(db: Db, token: string, idleMinutes: number):
   return {
     state: 'ok',
     csrfToken: row.csrfToken,
+    mustChangePassword: row.mustChangePassword,
     user: {
       id: row.id,
       username: row.username,

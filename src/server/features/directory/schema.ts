@@ -1,5 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox'
+import { TEXT_LIMITS } from '../../../domain/field-limits.js'
 import { GROUP_POSITION_KEYS, RESPONSIBILITY_ROLE_KEYS, UNIT_KIND_KEYS } from '../../../domain/people/units.js'
+import { Id, Page, PageSize, Version } from '../../schema/numbers.js'
 
 /**
  * Text that may be absent: one JSON type list rather than a union, so a failure gives one
@@ -18,18 +20,18 @@ const PHONE_NOTE = '整体替换时原样回传脱敏值（如 138****0002）表
 export const RegionCode = Type.String({ pattern: '^[0-9]{12}$', title: '所属区划', description: '12 位统计用区划代码' })
 
 export const IdParam = Type.Object({
-  id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, title: '编号' }),
+  id: Id('编号'),
 })
 
 export const VersionQuery = Type.Object({
-  version: Type.Integer({ minimum: 1, title: '版本号' }),
+  version: Version(),
 }, { additionalProperties: false })
 
 const paging = {
   regionCode: Type.Optional(Type.String({ pattern: '^[0-9]{12}$', title: '区划', description: '只看该区划及其下级' })),
   q: Type.Optional(Type.String({ maxLength: 50, title: '关键词' })),
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1, title: '页码' })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20, title: '每页条数' })),
+  page: Type.Optional(Page({ default: 1 })),
+  pageSize: Type.Optional(PageSize(200, { default: 20 })),
 }
 
 export const Ok = Type.Object({ ok: Type.Boolean() })
@@ -46,7 +48,7 @@ export type UnitListQuery = Static<typeof UnitListQuery>
 
 export const UnitInput = Type.Object({
   regionCode: RegionCode,
-  name: Type.String({ minLength: 1, maxLength: 100, title: '单位名称' }),
+  name: Type.String({ minLength: 1, maxLength: TEXT_LIMITS.name, title: '单位名称' }),
   kind: UnitKind,
   creditCode: optionalText('统一社会信用代码', 30),
   address: optionalText('地址', 200),
@@ -57,7 +59,7 @@ export type UnitInput = Static<typeof UnitInput>
 
 export const UnitUpdate = Type.Object({
   ...UnitInput.properties,
-  version: Type.Integer({ minimum: 1, title: '版本号' }),
+  version: Version(),
 }, { additionalProperties: false, description: '整体替换；可选字段未提供时视为清空' })
 export type UnitUpdate = Static<typeof UnitUpdate>
 
@@ -89,7 +91,7 @@ export const Role = Type.Enum(RESPONSIBILITY_ROLE_KEYS, { title: '职责' })
 
 export const PersonListQuery = Type.Object({
   ...paging,
-  unitId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, title: '所属单位' })),
+  unitId: Type.Optional(Id('所属单位')),
   role: Type.Optional(Role),
 }, { additionalProperties: false })
 export type PersonListQuery = Static<typeof PersonListQuery>
@@ -97,11 +99,11 @@ export type PersonListQuery = Static<typeof PersonListQuery>
 export const PersonInput = Type.Object({
   regionCode: RegionCode,
   unitId: optionalId('所属单位'),
-  name: Type.String({ minLength: 1, maxLength: 50, title: '姓名' }),
-  post: optionalText('职务', 100),
-  mobile: optionalText('手机号码', 40, PHONE_NOTE),
-  landline: optionalText('固定电话', 40, PHONE_NOTE),
-  wechat: optionalText('微信号', 50),
+  name: Type.String({ minLength: 1, maxLength: TEXT_LIMITS.personName, title: '姓名' }),
+  post: optionalText('职务', TEXT_LIMITS.post),
+  mobile: optionalText('手机号码', TEXT_LIMITS.phone, PHONE_NOTE),
+  landline: optionalText('固定电话', TEXT_LIMITS.phone, PHONE_NOTE),
+  wechat: optionalText('微信号', TEXT_LIMITS.wechat),
   email: optionalText('电子邮箱', 254),
   roles: Type.Optional(Type.Array(Role, { uniqueItems: true, maxItems: 20, title: '职责' })),
   note: optionalText('备注', 500),
@@ -110,7 +112,7 @@ export type PersonInput = Static<typeof PersonInput>
 
 export const PersonUpdate = Type.Object({
   ...PersonInput.properties,
-  version: Type.Integer({ minimum: 1, title: '版本号' }),
+  version: Version(),
 }, { additionalProperties: false, description: '整体替换；可选字段未提供时视为清空' })
 export type PersonUpdate = Static<typeof PersonUpdate>
 
@@ -147,7 +149,7 @@ export const GroupListQuery = Type.Object(paging, { additionalProperties: false 
 export type GroupListQuery = Static<typeof GroupListQuery>
 
 export const MemberInput = Type.Object({
-  personId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, title: '成员' }),
+  personId: Id('成员'),
   position: GroupPosition,
   duty: optionalText('分工', 500),
 }, { additionalProperties: false })
@@ -171,13 +173,13 @@ export const GroupUpdate = Type.Object({
   officeUnitId: optionalId('办公室所在单位'),
   officeAddress: optionalText('办公地址', 200),
   officePhone: optionalText('办公电话', 40, PHONE_NOTE),
-  version: Type.Integer({ minimum: 1, title: '版本号' }),
+  version: Version(),
 }, { additionalProperties: false, description: '整体替换（不含成员）；可选字段未提供时视为清空' })
 export type GroupUpdate = Static<typeof GroupUpdate>
 
 export const MembersUpdate = Type.Object({
   members: Members,
-  version: Type.Integer({ minimum: 1, title: '版本号' }),
+  version: Version(),
 }, { additionalProperties: false })
 export type MembersUpdate = Static<typeof MembersUpdate>
 

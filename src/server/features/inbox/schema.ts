@@ -1,15 +1,16 @@
 import { Type, type Static, type TSchema } from 'typebox'
+import { Id, Page, PageSize } from '../../schema/numbers.js'
 
 const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
 export const InboxQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1, title: '页码' })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20, title: '每页条数' })),
+  page: Type.Optional(Page({ default: 1 })),
+  pageSize: Type.Optional(PageSize(100, { default: 20 })),
 }, { additionalProperties: false })
 export type InboxQuery = Static<typeof InboxQuery>
 
 export const DeliveryParam = Type.Object({
-  deliveryId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, title: '消息编号' }),
+  deliveryId: Id('消息编号'),
 })
 
 export const InboxItem = Type.Object({

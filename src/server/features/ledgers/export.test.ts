@@ -1,8 +1,13 @@
 import ExcelJS from 'exceljs'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { text } from 'node:stream/consumers'
+import { annexByKey } from '../../../domain/ledgers/annexes.js'
 import { signIn, testApp, type Session } from '../../testing/test-app.js'
 import { chinaToday } from './export.js'
+import { openLedger } from './read/read-ledger.js'
+import { bufferSource, entryStream, readZipDirectory } from './read/zip.js'
+import { looksLikeFormula } from './workbook.js'
 
 const WUXING = '330502000000'
 const ZHILI = '330502100000' // 织里镇
@@ -167,5 +172,84 @@ describe('ledger export', () => {
     const annexes = await viewer.request({ url: '/api/ledgers/annexes' })
     expect(annexes.json().map((a: { key: string }) => a.key)).toEqual(['annex2', 'annex3', 'annex4', 'annex5', 'annex6', 'annex7'])
     expect(annexes.json()[3].columns[3]).toEqual({ key: 'headName', label: '姓名', parent: '负责人', required: false })
+  })
+})
+
+describe('ledger export of text that looks like a formula', () => {
+  // OWASP's CSV-injection triggers; Excel and WPS must show these as the text they are.
+  const HOSTILE = ['=HYPERLINK("http://x","点我")', '+1', '-2', '@SUM(A1)']
+  let own: FastifyInstance
+  let manager: Session
+
+  beforeAll(async () => {
+    own = await testApp()
+    manager = await signIn(own, { role: 'county_manager', regionCode: WUXING })
+    for (const [i, name] of HOSTILE.entries()) {
+      const unit = await own.db.insertInto('unit').values({ regionCode: ZHILI, name, kind: 'enterprise' }).returning('id').executeTakeFirstOrThrow()
+      await own.db.insertInto('supply').values({
+        regionCode: ZHILI, classCode: '3000000', name, specification: HOSTILE[(i + 1) % HOSTILE.length], unit: '件', quantity: i + 1, holderUnitId: unit.id,
+      }).execute()
+    }
+  })
+  afterAll(async () => { await own.close() })
+
+  async function parts(book: Buffer): Promise<Record<string, string>> {
+    const src = bufferSource(book)
+    const out: Record<string, string> = {}
+    for (const entry of await readZipDirectory(src)) {
+      if (entry.name.endsWith('.xml')) out[entry.name] = await text(entryStream(src, entry))
+    }
+    return out
+  }
+
+  const unescapeXml = (s: string) => s.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+
+  it('knows the triggers, tab and carriage return included', () => {
+    for (const t of [...HOSTILE, '\tx', '\r=1']) expect(looksLikeFormula(t), JSON.stringify(t)).toBe(true)
+    for (const t of ['沙袋', '50kg', '138****0002', ' =1', '＝1', 3]) expect(looksLikeFormula(t), JSON.stringify(t)).toBe(false)
+  })
+
+  it('writes them as shared-string text cells in Text format, never as formulas', async () => {
+    const res = await manager.request({ url: `/api/ledgers/annex4/export?regionCode=${ZHILI}` })
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200)
+    const xml = await parts(res.rawPayload)
+    const sheet = xml['xl/worksheets/sheet1.xml']
+    expect(sheet).toBeDefined()
+    expect(sheet).not.toMatch(/<f[\s>]/)
+    expect(sheet).not.toContain('t="str"')
+
+    const shared = [...xml['xl/sharedStrings.xml'].matchAll(/<si>(.*?)<\/si>/gs)]
+      .map((m) => unescapeXml([...m[1].matchAll(/<t[^>]*>(.*?)<\/t>/gs)].map((t) => t[1]).join('')))
+    const xfs = [...xml['xl/styles.xml'].split('<cellXfs')[1].split('</cellXfs>')[0].matchAll(/<xf [^>]*>/g)].map((m) => m[0])
+    const cells = [...sheet.matchAll(/<c r="([A-Z]+)(\d+)"([^>]*)>(.*?)<\/c>/g)].map((m) => ({
+      ref: m[1] + m[2], attrs: m[3], value: /<v>(.*?)<\/v>/.exec(m[4])?.[1] ?? null,
+    }))
+    // Each hostile text: in the holder (B), name (C) and specification (D) columns of a data row.
+    for (const t of HOSTILE) {
+      const index = shared.indexOf(t)
+      expect(index, t).toBeGreaterThanOrEqual(0)
+      const holding = cells.filter((c) => c.value === String(index) && / t="s"/.test(c.attrs))
+      expect(holding.map((c) => c.ref[0]).sort(), t).toEqual(['B', 'C', 'D'])
+      for (const c of holding) {
+        const style = Number(/ s="(\d+)"/.exec(c.attrs)?.[1])
+        expect(xfs[style], `${c.ref} ${t}`).toContain('numFmtId="49"') // built-in "@", Text
+      }
+    }
+    // Ordinary text keeps the General format.
+    const ordinary = cells.find((c) => c.value === String(shared.indexOf('织里镇应急物资仓库')) || c.value === String(shared.indexOf('件')))
+    expect(ordinary).toBeDefined()
+    expect(xfs[Number(/ s="(\d+)"/.exec(ordinary!.attrs)?.[1])]).not.toContain('numFmtId="49"')
+  })
+
+  it('reads back unchanged through the ledger reader', async () => {
+    const res = await manager.request({ url: `/api/ledgers/annex4/export?regionCode=${ZHILI}` })
+    const ledger = await openLedger(res.rawPayload, 'export.xlsx', { columns: annexByKey('annex4')!.columns })
+    const back: Array<[unknown, unknown, unknown]> = []
+    for await (const row of ledger.rows) {
+      expect(row.problems).toEqual([])
+      back.push([row.values.holder, row.values.name, row.values.specification])
+    }
+    const expected = HOSTILE.map((t, i) => [t, t, HOSTILE[(i + 1) % HOSTILE.length]])
+    expect(back.sort()).toEqual(expected.sort())
   })
 })

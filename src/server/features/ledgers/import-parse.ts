@@ -1,12 +1,12 @@
-import fs from 'node:fs'
 import { sql } from 'kysely'
 import type { Annex } from '../../../domain/ledgers/annexes.js'
 import type { Db } from '../../db/database.js'
+import { HEARTBEAT_MS } from './import-cleanup.js'
 import { classify, nothingImportedYet } from './import-outcome.js'
 import { RowResolver } from './import-resolve.js'
 import { storedRow, withoutNulls, type Target } from './import-targets.js'
 import type { StoredSummary } from './imports-queries.js'
-import { openLedger } from './read/read-ledger.js'
+import { openLedger, type OpenedLedger } from './read/read-ledger.js'
 import { LedgerFileError, type CellProblem, type LedgerMeta, type LedgerRow } from './read/types.js'
 import type { ImportMeta, Outcome } from './schema.js'
 
@@ -16,11 +16,13 @@ import type { ImportMeta, Outcome } from './schema.js'
  * problems in `ledger_import_row`, a thousand at a time. Nothing outside the import's own
  * tables is written until the user commits. A file that cannot be read leaves the import
  * 'failed' with the reader's Chinese message and no rows.
+ *
+ * While it runs the parse beats a heartbeat into the import (see import-cleanup.ts); once the
+ * import is no longer 'parsing' — deleted by the user, or given up as dead — it stops and
+ * writes nothing more. The row limit is the reader's (DEFAULT_MAX_ROWS, as the README states).
  */
 
 const BATCH = 1000
-// A township's ledger has hundreds of rows, a city's supply list tens of thousands.
-export const MAX_ROWS = 300_000
 // Progress reaches ledger_import.total_rows every this many rows.
 const PROGRESS_EVERY = 5000
 // Batches being written at once (each holds a pooled connection meanwhile).
@@ -39,6 +41,9 @@ export type ParseJob = {
 
 type Parsed = { rowNo: number; data: Record<string, unknown>; problems: CellProblem[]; outcome: Outcome; target: Target | null }
 
+/** The import was deleted or given up while the parse ran. */
+class ImportGone extends Error {}
+
 export async function parseImport(job: ParseJob): Promise<void> {
   const { db, importId, annex } = job
   // Batches are judged one after another (a duplicate must name the earlier row) while the
@@ -46,10 +51,22 @@ export async function parseImport(job: ParseJob): Promise<void> {
   // the unzipping and the database work on different cores instead of waiting for each other.
   let judged: Promise<unknown> = Promise.resolve()
   const saving: Array<Promise<void>> = []
+  let ledger: OpenedLedger | null = null
+  let gone = false
+  const beat = async (summary = sql<string>`coalesce(summary, '{}'::jsonb)`) => {
+    const r = await db.updateTable('ledgerImport').set({ summary: sql<string>`${summary} || jsonb_build_object('heartbeatAt', now())` })
+      .where('id', '=', importId).where('status', '=', 'parsing').executeTakeFirst()
+    if (Number(r.numUpdatedRows) === 0) gone = true
+  }
+  const heart = setInterval(() => { beat().catch(() => {}) }, HEARTBEAT_MS)
+  heart.unref()
   try {
-    const { meta, rows } = await openLedger(fs.createReadStream(job.filePath), job.fileName, { columns: annex.columns }, { maxRows: MAX_ROWS })
+    await beat()
+    ledger = await openLedger({ filePath: job.filePath }, job.fileName, { columns: annex.columns })
+    const { meta, rows } = ledger
     const stored: StoredSummary = { meta: presentMeta(annex, meta) }
-    await db.updateTable('ledgerImport').set({ summary: JSON.stringify(stored) }).where('id', '=', importId).execute()
+    await beat(sql<string>`${JSON.stringify(stored)}::jsonb`)
+    if (gone) throw new ImportGone()
     const resolver = await RowResolver.create(db, annex, job.regionCode, meta)
     const firstLedger = await nothingImportedYet(db, annex.entity, job.regionCode)
     const firstRowOf = new Map<string, number>()
@@ -63,7 +80,7 @@ export async function parseImport(job: ParseJob): Promise<void> {
       counts.valid = counts.total - counts.errors
       if (Math.floor(counts.total / PROGRESS_EVERY) > Math.floor(before / PROGRESS_EVERY)) {
         await db.updateTable('ledgerImport').set({ totalRows: counts.total, validRows: counts.valid, errorRows: counts.errors })
-          .where('id', '=', importId).execute()
+          .where('id', '=', importId).where('status', '=', 'parsing').execute()
       }
     }
     const flush = async () => {
@@ -80,24 +97,37 @@ export async function parseImport(job: ParseJob): Promise<void> {
       saving.push(saved)
     }
     for await (const row of rows) {
+      if (gone) throw new ImportGone()
       batch.push(row)
       if (batch.length >= BATCH) await flush()
     }
     await flush()
     await judged
     while (saving.length > 0) await saving.shift()
-    await db.updateTable('ledgerImport').set({
+    // The heartbeat is left out of the summary: the parse is over.
+    const done = await db.updateTable('ledgerImport').set({
       status: 'previewed', totalRows: counts.total, validRows: counts.valid, errorRows: counts.errors,
-      message: counts.total === 0 ? '表格中没有读到数据行' : null,
-    }).where('id', '=', importId).execute()
+      message: counts.total === 0 ? '表格中没有读到数据行' : null, summary: JSON.stringify(stored),
+    }).where('id', '=', importId).where('status', '=', 'parsing').executeTakeFirst()
+    if (Number(done.numUpdatedRows) === 0) throw new ImportGone()
   } catch (err) {
-    if (!(err instanceof LedgerFileError)) job.logError(err)
     // Batches still being saved must land before their rows are cleared away.
     await Promise.allSettled([judged, ...saving])
-    const message = err instanceof LedgerFileError ? err.message : '读取文件时出错，请确认文件是 Excel 或 CSV 格式的台账后重新上传'
-    await db.deleteFrom('ledgerImportRow').where('importId', '=', importId).execute()
-    await db.updateTable('ledgerImport').set({ status: 'failed', message, totalRows: 0, validRows: 0, errorRows: 0 })
-      .where('id', '=', importId).execute()
+    try {
+      const stillOurs = await db.selectFrom('ledgerImport').select('id').where('id', '=', importId).where('status', '=', 'parsing').executeTakeFirst()
+      // A deleted or given-up import is no fault of the file: nothing to log or to say.
+      if (!(err instanceof LedgerFileError) && !(err instanceof ImportGone) && stillOurs) job.logError(err)
+      const message = err instanceof LedgerFileError ? err.message : '读取文件时出错，请确认文件是 Excel 或 CSV 格式的台账后重新上传'
+      await db.deleteFrom('ledgerImportRow').where('importId', '=', importId).execute()
+      await db.updateTable('ledgerImport').set({ status: 'failed', message, totalRows: 0, validRows: 0, errorRows: 0, summary: sql<string>`summary - 'heartbeatAt'` })
+        .where('id', '=', importId).where('status', '=', 'parsing').execute()
+    } catch (cleanup) {
+      // The database itself failed; the sweep gives the import up once its heartbeat lapses.
+      job.logError(cleanup)
+    }
+  } finally {
+    clearInterval(heart)
+    await ledger?.close()
   }
 }
 

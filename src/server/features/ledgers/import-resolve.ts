@@ -5,6 +5,7 @@ import { TEAM_LEVELS } from '../../../domain/resources/kinds.js'
 import { classifySupplyName, OTHER_SUPPLY_CLASS, type SupplyClassSeed } from '../../../domain/resources/supply-classes.js'
 import type { Db } from '../../db/database.js'
 import { inScope, scopeOf } from '../../db/scope.js'
+import { limitProblems, shortValue } from './import-limits.js'
 import { RegionResolver, type Resolved } from './import-regions.js'
 import { identity, type ContactTarget, type PersonRef, type SupplyTarget, type Target, type TeamTarget } from './import-targets.js'
 import type { CellProblem, LedgerMeta, LedgerRow, LedgerValue } from './read/types.js'
@@ -60,6 +61,8 @@ export class RowResolver {
       case 'annex5': case 'annex6': target = await this.contact(r); break
       case 'annex7': target = await this.villageSupply(r); break
     }
+    // What the database would refuse is a problem of the row now, not a failed commit later.
+    if (target) for (const p of limitProblems(target)) r.problem(p.column, shortValue(p.value), p.reason)
     return { target: r.problems.length === 0 ? target : null, problems: r.problems }
   }
 

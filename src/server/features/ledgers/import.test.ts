@@ -247,7 +247,8 @@ describe('teams (annex 2) and their equipment (annex 3)', () => {
     await app.db.deleteFrom('resource').where('name', '=', '八里店镇综合应急救援队').execute()
     const res = await commit(county, state.id)
     expect(res.statusCode).toBe(422)
-    expect(res.json().message).toMatch(/^提交失败，已全部撤销，没有写入任何数据：引用的记录（队伍、人员等）已被删除/)
+    const generator = (await previewRows(county, state.id)).find((r) => r.data.name === '发电机')!
+    expect(res.json().message).toBe(`提交失败，已全部撤销，没有写入任何数据：第 ${generator.rowNo} 行“队伍名称”列的值“八里店镇综合应急救援队”的队伍在预览之后已被删除，请改正后重新上传`)
     expect({ supply: await count('supply'), moves: await count('stockMovement'), people: await count('person') })
       .toEqual({ ...before, supply: before.supply - 1, moves: before.moves - 1 })
     expect(await app.db.selectFrom('supply').select('id').where('name', '=', '油锯').execute()).toEqual([])

@@ -10,9 +10,10 @@ import type { CommitSummary, ImportDetail, ImportListQuery, ImportMeta, ImportRo
  * history of a region. An import belongs to the region it was made for; the scope applies to it.
  *
  * `ledger_import.summary` holds `{ meta, result }`: what the reader found in the file (title,
- * 填报单位, columns) from parsing on, and the per-entity counts once committed.
+ * 填报单位, columns) from parsing on, and the per-entity counts once committed. While the file
+ * is parsed it also holds the parse's heartbeat (import-cleanup.ts).
  */
-export type StoredSummary = { meta?: ImportMeta; result?: CommitSummary }
+export type StoredSummary = { meta?: ImportMeta; result?: CommitSummary; heartbeatAt?: string }
 
 function selectImports(db: Db, scope: Scope) {
   return db.selectFrom('ledgerImport as i')

@@ -1,22 +1,24 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { PassThrough, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import fastifyMultipart from '@fastify/multipart'
+import fastifyMultipart, { type MultipartFile } from '@fastify/multipart'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { TEXT_LIMITS, textLength } from '../../../domain/field-limits.js'
 import { ANNEXES, annexByKey, type Annex } from '../../../domain/ledgers/annexes.js'
 import type { Db } from '../../db/database.js'
 import { codeInScope, type Scope } from '../../db/scope.js'
 import { AppError, invalid, notFound, outOfScope } from '../../errors.js'
 import { attachmentHeader, prepareExport, prepareTemplate, type PreparedExport } from './export.js'
+import { deleteImport, recoverStaleImports, SWEEP_MS } from './import-cleanup.js'
 import { commitImport } from './import-commit.js'
 import { parseImport } from './import-parse.js'
 import { getImport, listImportRows, listImports } from './imports-queries.js'
+import { makeUploadDir, removeUploadDir } from './read/temp-files.js'
 import {
-  Accepted, AnnexList, AnnexParam, CommitSummary, ImportDetail, ImportIdParam, ImportListQuery, ImportPage, RegionQuery, RowsPage, RowsQuery,
+  Accepted, AnnexList, AnnexParam, CommitSummary, Deleted, ImportDetail, ImportIdParam, ImportListQuery, ImportPage, RegionQuery, RowsPage, RowsQuery,
 } from './schema.js'
 
 const tags = ['台账导入导出']
@@ -51,9 +53,11 @@ function sendWorkbook(reply: FastifyReply, prepared: PreparedExport, fallbackNam
   return reply.send(body)
 }
 
+type SavedUpload = { dir: string; filePath: string; sha256: string; fileName: string }
+
 /** Writes the upload to a temp file, hashing it on the way; refuses more than 50 MB. */
-async function saveUpload(file: NodeJS.ReadableStream & { truncated?: boolean }): Promise<{ filePath: string; sha256: string }> {
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'ledger-upload-'))
+async function saveUpload(file: NodeJS.ReadableStream & { truncated?: boolean }, fileName: string): Promise<SavedUpload> {
+  const dir = await makeUploadDir()
   const filePath = path.join(dir, 'upload')
   const hash = crypto.createHash('sha256')
   try {
@@ -61,10 +65,86 @@ async function saveUpload(file: NodeJS.ReadableStream & { truncated?: boolean })
     // The multipart limit cuts the stream short rather than failing it.
     if (file.truncated) throw new AppError('UPLOAD_TOO_LARGE', 413, '文件超过 50 MB 的上限，请删去无关的工作表或拆分后再上传')
   } catch (err) {
-    await fs.promises.rm(dir, { recursive: true, force: true })
+    await removeUploadDir(dir)
     throw err
   }
-  return { filePath, sha256: hash.digest('hex') }
+  return { dir, filePath, sha256: hash.digest('hex'), fileName }
+}
+
+const FIELD = '表单字段“file”'
+
+/** The name a browser sent, or why it cannot be kept (it is stored, shown and put in messages). */
+function checkedFileName(part: MultipartFile): string {
+  const raw = part.filename || '未命名'
+  // Control characters (NUL above all, which PostgreSQL cannot store) are never part of a real name.
+  if (/[\u0000-\u001f\u007f]/.test(raw)) {
+    const shown = raw.replace(/[\u0000-\u001f\u007f]/g, '�').slice(0, 60)
+    throw new AppError('UPLOAD_BAD_NAME', 400, `${FIELD}的文件名“${shown}”含有控制字符，请重命名文件后再上传`, [{ field: 'file', value: shown }])
+  }
+  const fileName = path.basename(raw.replaceAll('\\', '/'))
+  if (textLength(fileName) > TEXT_LIMITS.fileName) {
+    throw new AppError('UPLOAD_BAD_NAME', 400, `${FIELD}的文件名超过 ${TEXT_LIMITS.fileName} 个字符，请改短后再上传`, [{ field: 'file' }])
+  }
+  if (part.fieldname !== 'file' || !UPLOAD_EXTENSIONS.has(path.extname(fileName).toLowerCase())) {
+    throw new AppError('UPLOAD_BAD_TYPE', 400, `文件“${fileName}”不是 Excel（.xlsx）或 CSV 文件，请另存为 .xlsx 后再上传`, [{ field: 'file', value: fileName }])
+  }
+  return fileName
+}
+
+/**
+ * A broken form in Chinese, naming the field: the multipart parser's own errors (no boundary,
+ * a body cut short, a second file) would otherwise leave as 500s. Errors of our own and of the
+ * disk pass through unchanged.
+ */
+function uploadFault(err: unknown): unknown {
+  if (err instanceof AppError) return err
+  const e = err as { code?: string; syscall?: string; message?: string }
+  if (e?.syscall) return err
+  switch (e?.code) {
+    case 'FST_FILES_LIMIT':
+      return new AppError('UPLOAD_TOO_MANY_FILES', 400, `${FIELD}只能上传一个文件，请每次选择一个台账文件`, [{ field: 'file' }])
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+    case 'FST_PROTO_VIOLATION':
+      return new AppError('UPLOAD_MALFORMED', 400, `上传的表单项过多或有误，请只提交${FIELD}`, [{ field: 'file' }])
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return new AppError('UPLOAD_TOO_LARGE', 413, '文件超过 50 MB 的上限，请删去无关的工作表或拆分后再上传', [{ field: 'file' }])
+  }
+  const message = e?.message ?? ''
+  if (/boundary/i.test(message)) {
+    return new AppError('UPLOAD_MALFORMED', 400, `上传请求的内容类型缺少分隔符（boundary），请以表单文件上传台账（${FIELD}）`, [{ field: 'file' }])
+  }
+  return new AppError('UPLOAD_MALFORMED', 400, `上传的表单数据不完整或格式有误（${FIELD}没有完整收到），请重新上传`, [{ field: 'file' }])
+}
+
+/**
+ * The one file of an upload form, saved to a temp file: other fields are passed over, a second
+ * file refuses the upload. Whatever goes wrong, nothing stays on disk.
+ */
+async function receiveUpload(req: FastifyRequest): Promise<SavedUpload> {
+  let saved: SavedUpload | null = null
+  try {
+    for await (const part of req.parts()) {
+      if (part.type !== 'file') continue
+      if (saved) {
+        part.file.resume()
+        throw uploadFault({ code: 'FST_FILES_LIMIT' })
+      }
+      let fileName: string
+      try {
+        fileName = checkedFileName(part)
+      } catch (err) {
+        part.file.resume()
+        throw err
+      }
+      saved = await saveUpload(part.file, fileName)
+    }
+  } catch (err) {
+    if (saved) await removeUploadDir(saved.dir)
+    throw uploadFault(err)
+  }
+  if (!saved) throw new AppError('UPLOAD_NO_FILE', 400, `没有收到文件（${FIELD}），请选择要导入的台账文件`, [{ field: 'file' }])
+  return saved
 }
 
 export const ledgersRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -72,7 +152,18 @@ export const ledgersRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   // Parses run after the 202; closing the app waits for them so no write outlives the database.
   const running = new Set<Promise<void>>()
-  app.addHook('preClose', async () => { await Promise.allSettled([...running]) })
+  // Every instance looks for parses that died elsewhere (at start, app.ts gives up its own).
+  let sweeper: NodeJS.Timeout | null = null
+  app.addHook('onReady', async () => {
+    sweeper = setInterval(() => {
+      recoverStaleImports(app.db).catch((err) => app.log.error({ err }, 'recovering stale ledger imports failed'))
+    }, SWEEP_MS)
+    sweeper.unref()
+  })
+  app.addHook('preClose', async () => {
+    if (sweeper) clearInterval(sweeper)
+    await Promise.allSettled([...running])
+  })
 
   app.get('/annexes', {
     schema: { tags, summary: '台账附件（附件2–7）及其列', response: { 200: AnnexList } },
@@ -110,24 +201,24 @@ export const ledgersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req, reply) => {
     const regionCode = await regionIn(app.db, req.scope, req.query.regionCode ?? req.user.regionCode)
     const annex = annexOr404(req.params.annex)
-    if (!req.isMultipart()) throw new AppError('UPLOAD_NOT_MULTIPART', 400, '请以表单文件（multipart/form-data，字段名 file）上传台账')
-    const part = await req.file()
-    if (!part) throw new AppError('UPLOAD_NO_FILE', 400, '没有收到文件，请选择要导入的台账文件')
-    const fileName = path.basename(part.filename || '未命名')
-    if (part.fieldname !== 'file' || !UPLOAD_EXTENSIONS.has(path.extname(fileName).toLowerCase())) {
-      part.file.resume()
-      throw new AppError('UPLOAD_BAD_TYPE', 400, `文件“${fileName}”不是 Excel（.xlsx）或 CSV 文件，请另存为 .xlsx 后再上传`)
+    if (!req.isMultipart()) throw new AppError('UPLOAD_NOT_MULTIPART', 400, `请以表单文件（multipart/form-data，${FIELD}）上传台账`, [{ field: 'file' }])
+    const saved = await receiveUpload(req)
+    let imp: { id: number }
+    try {
+      imp = await app.db.insertInto('ledgerImport').values({
+        annex: annex.key, fileName: saved.fileName, fileSha256: saved.sha256, regionCode, createdBy: req.user.id,
+      }).returning('id').executeTakeFirstOrThrow()
+    } catch (err) {
+      await removeUploadDir(saved.dir)
+      throw err
     }
-    const saved = await saveUpload(part.file)
-    const imp = await app.db.insertInto('ledgerImport').values({
-      annex: annex.key, fileName, fileSha256: saved.sha256, regionCode, createdBy: req.user.id,
-    }).returning('id').executeTakeFirstOrThrow()
     const job = parseImport({
-      db: app.db, importId: imp.id, annex, regionCode, filePath: saved.filePath, fileName,
+      db: app.db, importId: imp.id, annex, regionCode, filePath: saved.filePath, fileName: saved.fileName,
       logError: (err) => req.log.error({ err, importId: imp.id }, 'ledger import parse failed'),
-    }).finally(() => fs.promises.rm(path.dirname(saved.filePath), { recursive: true, force: true }))
+    }).catch((err) => req.log.error({ err, importId: imp.id }, 'ledger import parse failed'))
+      .finally(() => removeUploadDir(saved.dir))
     running.add(job)
-    void job.finally(() => running.delete(job))
+    void job.finally(() => running.delete(job)).catch(() => {})
     reply.code(202)
     return { importId: imp.id }
   })
@@ -146,6 +237,14 @@ export const ledgersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: '导入预览：逐行结果与问题', params: ImportIdParam, querystring: RowsQuery, response: { 200: RowsPage } },
     preHandler: app.can('resources.read'),
   }, (req) => listImportRows(app.db, req.scope, req.params.id, req.query))
+
+  app.delete('/imports/:id', {
+    schema: { tags, summary: '删除未导入的批次（解析中、待确认或失败的；已导入的保留为记录）', params: ImportIdParam, response: { 200: Deleted } },
+    preHandler: app.can('resources.write'),
+  }, async (req) => {
+    await deleteImport(app.db, req.scope, req.actor, req.params.id)
+    return { ok: true }
+  })
 
   app.post('/imports/:id/commit', {
     schema: { tags, summary: '确认导入（一个事务写入全部有效行；有问题的行跳过）', params: ImportIdParam, response: { 200: CommitSummary } },

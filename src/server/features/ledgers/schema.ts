@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { Id, Page, PageSize } from '../../schema/numbers.js'
 
 const nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()])
 
@@ -14,7 +15,7 @@ export const RegionQuery = Type.Object({
 export type RegionQuery = Static<typeof RegionQuery>
 
 export const ImportIdParam = Type.Object({
-  id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, title: '导入批次' }),
+  id: Id('导入批次'),
 }, { additionalProperties: false })
 
 export const OUTCOMES = ['create', 'update', 'unchanged', 'error', 'skip'] as const
@@ -22,15 +23,15 @@ export type Outcome = (typeof OUTCOMES)[number]
 
 export const RowsQuery = Type.Object({
   outcome: Type.Optional(Type.Union(OUTCOMES.map((o) => Type.Literal(o)), { title: '处理结果' })),
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1, title: '页码' })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50, title: '每页条数' })),
+  page: Type.Optional(Page({ default: 1 })),
+  pageSize: Type.Optional(PageSize(200, { default: 50 })),
 }, { additionalProperties: false })
 export type RowsQuery = Static<typeof RowsQuery>
 
 export const ImportListQuery = Type.Object({
   regionCode: Type.Optional(RegionCode),
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1, title: '页码' })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20, title: '每页条数' })),
+  page: Type.Optional(Page({ default: 1 })),
+  pageSize: Type.Optional(PageSize(200, { default: 20 })),
 }, { additionalProperties: false })
 export type ImportListQuery = Static<typeof ImportListQuery>
 
@@ -102,3 +103,5 @@ export type ImportRow = Static<typeof ImportRow>
 export const RowsPage = Type.Object({ items: Type.Array(ImportRow), total: Type.Integer() })
 
 export const Accepted = Type.Object({ importId: Type.Integer() })
+
+export const Deleted = Type.Object({ ok: Type.Boolean() })

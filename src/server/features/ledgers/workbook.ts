@@ -85,6 +85,19 @@ function round(n: number): number {
   return Math.round(n * 1e6) / 1e6
 }
 
+/**
+ * What Excel and WPS take for a formula when it is typed (OWASP's CSV-injection list): `=`, `+`,
+ * `-`, `@`, and a leading tab or carriage return. Such text is still written as it is stored, as a
+ * shared string (never a formula: exceljs writes <f> only for a {formula} value), and its cell
+ * gets the Text number format, so that editing it in Excel keeps it text instead of evaluating it.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/
+
+/** Whether text would run as a formula if typed into a cell as it is. */
+export function looksLikeFormula(value: unknown): value is string {
+  return typeof value === 'string' && FORMULA_START.test(value)
+}
+
 function cellValue(column: AnnexColumn, value: string | number | null | undefined): string | number | null {
   if (value === null || value === undefined || value === '') return null
   if (column.type === 'enum') return enumLabel(column, String(value))
@@ -101,7 +114,8 @@ export async function writeLedgerWorkbook(
 ): Promise<number> {
   const columns = annex.columns
   const n = columns.length
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
+  // Shared strings (t="s"): every viewer reads them as text; the table holds each distinct text once.
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: true })
   workbook.creator = '守望 基层应急管理平台'
   const sheet = workbook.addWorksheet(`附件${annex.number}`, {
     pageSetup: {
@@ -161,7 +175,9 @@ export async function writeLedgerWorkbook(
     const row = sheet.getRow(rowNo++)
     columns.forEach((c, i) => {
       const cell = row.getCell(i + 1)
-      cell.value = cellValue(c, cells[c.key])
+      const value = cellValue(c, cells[c.key])
+      cell.value = value
+      if (looksLikeFormula(value)) cell.numFmt = '@'
       cell.border = BORDER
       cell.font = { name: FONT, size: 10, bold }
       cell.alignment = { vertical: 'middle', wrapText: true, horizontal: c.type === 'text' || c.type === 'region' ? 'left' : 'center' }

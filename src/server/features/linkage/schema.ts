@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox'
 import { RESPONSIBILITY_ROLE_KEYS } from '../../../domain/people/units.js'
+import { Id, Page, PageSize, Version } from '../../schema/numbers.js'
 
 const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
@@ -7,7 +8,6 @@ const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null
 const optionalText = (title: string, maxLength: number, description?: string) =>
   Type.Optional(Type.Unsafe<string | null>({ type: ['string', 'null'], maxLength, title, ...(description ? { description } : {}) }))
 
-const Id = (title: string) => Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, title })
 
 const WEBHOOK_NOTE = '原样回传脱敏值（含 ****）表示不修改；留空表示清除'
 
@@ -17,7 +17,7 @@ export const CodeParam = Type.Object({
   code: Type.String({ pattern: '^[0-9]{12}$', title: '区划代码', description: '12 位统计用区划代码' }),
 })
 
-export const VersionQuery = Type.Object({ version: Type.Integer({ minimum: 1, title: '版本号' }) }, { additionalProperties: false })
+export const VersionQuery = Type.Object({ version: Version() }, { additionalProperties: false })
 
 export const GROUP_KINDS = { region: '区划联动工作群', custom: '自定义联动工作群' } as const
 export type GroupKind = keyof typeof GROUP_KINDS
@@ -26,8 +26,8 @@ export const GroupListQuery = Type.Object({
   regionCode: Type.Optional(Type.String({ pattern: '^[0-9]{12}$', title: '区划', description: '该区划及其直接下级的区划联动工作群，及其下的自定义群' })),
   kind: Type.Optional(Type.Enum(Object.keys(GROUP_KINDS) as GroupKind[], { title: '类型' })),
   q: Type.Optional(Type.String({ maxLength: 50, title: '关键词' })),
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1, title: '页码' })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20, title: '每页条数' })),
+  page: Type.Optional(Page({ default: 1 })),
+  pageSize: Type.Optional(PageSize(200, { default: 20 })),
 }, { additionalProperties: false })
 export type GroupListQuery = Static<typeof GroupListQuery>
 
@@ -63,14 +63,14 @@ export const GroupUpdate = Type.Object({
   subtree: Type.Optional(Type.Boolean({ title: '含下级区划' })),
   ...robots,
   note: optionalText('说明', 500),
-  version: Type.Integer({ minimum: 1, title: '版本号' }),
+  version: Version(),
 }, { additionalProperties: false, description: '整体替换（不含成员）；说明未提供时视为清空' })
 export type GroupUpdate = Static<typeof GroupUpdate>
 
 const PersonIds = (title: string) => Type.Array(Id(title), { maxItems: 500, uniqueItems: true, title })
 
 export const MembersChange = Type.Object({
-  version: Type.Integer({ minimum: 1, title: '版本号' }),
+  version: Version(),
   add: Type.Optional(Type.Array(MemberAdd, { maxItems: 500, title: '添加成员' })),
   exclude: Type.Optional(PersonIds('排除成员')),
   remove: Type.Optional(PersonIds('撤销添加或排除')),

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox'
 import { CRS_KEYS } from '../../../domain/map/crs.js'
 import { DRAWN_LAYERS } from '../../../domain/map/layers.js'
 import { CONDITIONS } from '../../../domain/resources/kinds.js'
+import { Count, Id, Latitude, Longitude, Version } from '../../schema/numbers.js'
 
 const NUMBER = '-?\\d+(\\.\\d+)?'
 const REGION_CODE = Type.String({ pattern: '^\\d{12}$', title: '区划' })
@@ -25,7 +26,7 @@ export const BBOX = Type.String({ pattern: `^${NUMBER}(,${NUMBER}){3}$`, title: 
 export const FeaturesQuery = Type.Object({
   ...filterProperties,
   bbox: BBOX,
-  zoom: Type.Integer({ minimum: 0, maximum: 22, title: '缩放级别' }),
+  zoom: Count('缩放级别', 0, 22),
 }, { additionalProperties: false })
 export type FeaturesQuery = Static<typeof FeaturesQuery>
 
@@ -39,14 +40,14 @@ export const Layer = Type.Enum([...DRAWN_LAYERS], { title: '图层' })
 
 export const PointParams = Type.Object({
   layer: Layer,
-  id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, title: '编号' }),
+  id: Id('编号'),
 })
 
 export const LocationBody = Type.Object({
-  lng: Type.Number({ minimum: -180, maximum: 180, title: '经度' }),
-  lat: Type.Number({ minimum: -90, maximum: 90, title: '纬度' }),
+  lng: Longitude(),
+  lat: Latitude(),
   crs: Type.Enum([...CRS_KEYS], { title: '坐标系', description: 'WGS84（含 CGCS2000）、GCJ02（高德/腾讯）、BD09（百度）；保存时统一换算为 WGS84' }),
-  version: Type.Integer({ minimum: 1, title: '版本号' }),
+  version: Version(),
 }, { additionalProperties: false })
 export type LocationBody = Static<typeof LocationBody>
 

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { CRS_KEYS } from '../../../domain/map/crs.js'
 import type { Need } from '../../../domain/map/needs.js'
+import { Count, Distance, Latitude, Longitude, Quantity } from '../../schema/numbers.js'
 
 /**
  * Nearest sufficient resources (就近调配). `at` and each need are one flat object on the wire
@@ -9,14 +10,12 @@ import type { Need } from '../../../domain/map/needs.js'
  */
 
 const REGION_CODE = { pattern: '^[0-9]{12}$' }
-// Large enough for any stock in tons or pieces; small enough to stay exact as a JS number.
-const MAX_QUANTITY = 1e12
 
 export type NearestAt = { lng: number; lat: number; crs?: 'WGS84' | 'GCJ02' | 'BD09' } | { regionCode: string }
 
 const At = Type.Unsafe<NearestAt>(Type.Object({
-  lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180, title: '经度' })),
-  lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90, title: '纬度' })),
+  lng: Type.Optional(Longitude()),
+  lat: Type.Optional(Latitude()),
   crs: Type.Optional(Type.Enum([...CRS_KEYS], { title: '坐标系', description: 'WGS84（默认）、GCJ02（高德/腾讯）或 BD09（百度）' })),
   regionCode: Type.Optional(Type.String({ ...REGION_CODE, title: '地点区划', description: '以该区划的位置为地点' })),
 }, { additionalProperties: false, title: '地点', description: '经纬度，或一个区划（取其位置）' }))
@@ -25,18 +24,18 @@ const NeedSchema = Type.Unsafe<Need>(Type.Object({
   type: Type.Enum(['supply', 'team', 'shelter'], { title: '需求类型' }),
   name: Type.Optional(Type.String({ maxLength: 100, title: '物资名称', description: '名称包含该词的物资都计入' })),
   classCode: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{6}$', title: '物资分类', description: '含下级分类' })),
-  quantity: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: MAX_QUANTITY, title: '需求数量' })),
+  quantity: Type.Optional(Quantity('需求数量', { positive: true })),
   unit: Type.Optional(Type.String({ maxLength: 10, title: '计量单位' })),
   condition: Type.Optional(Type.Enum(['good', 'any'], { title: '物资状态', description: 'good（默认）仅完好；any 含待修；报废的从不计入' })),
   speciality: Type.Optional(Type.String({ maxLength: 50, title: '队伍专长', description: '专长中包含该词，如“防汛”' })),
-  minHeadcount: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, title: '最少人数' })),
-  capacity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000_000, title: '需容纳人数' })),
+  minHeadcount: Type.Optional(Count('最少人数', 1, 100_000)),
+  capacity: Type.Optional(Count('需容纳人数', 1, 100_000_000)),
 }, { additionalProperties: false, title: '需求' }))
 
 export const NearestInput = Type.Object({
   at: At,
   needs: Type.Array(NeedSchema, { minItems: 1, maxItems: 20, title: '需求' }),
-  maxDistanceKm: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 2000, title: '最大距离（公里）', description: '默认 200' })),
+  maxDistanceKm: Type.Optional(Distance('最大距离（公里）', 2000, { description: '默认 200' })),
   regionCode: Type.Optional(Type.String({ ...REGION_CODE, title: '区划', description: '只在该区划及其下级中查找' })),
 }, { additionalProperties: false })
 export type NearestInput = Static<typeof NearestInput>

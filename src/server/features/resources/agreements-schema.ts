@@ -1,19 +1,20 @@
 import { Type, type Static } from 'typebox'
+import { Id, Page, PageSize, Version } from '../../schema/numbers.js'
 import { nullable, optionalDate, optionalInteger, optionalNumber, optionalText } from './schema.js'
 
 /** 保供协议: what a supply-guarantee enterprise has signed to deliver, how much, how fast, until when. */
 
 export const AgreementListQuery = Type.Object({
   regionCode: Type.Optional(Type.String({ pattern: '^[0-9]{12}$', title: '区划', description: '只看该区划及其下级签订的协议' })),
-  supplierId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, title: '保供单位' })),
+  supplierId: Type.Optional(Id('保供单位')),
   endingWithinDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650, title: '即将到期天数', description: '今天起若干天内到期（不含已到期）' })),
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1, title: '页码' })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20, title: '每页条数' })),
+  page: Type.Optional(Page({ default: 1 })),
+  pageSize: Type.Optional(PageSize(200, { default: 20 })),
 }, { additionalProperties: false })
 export type AgreementListQuery = Static<typeof AgreementListQuery>
 
 const agreementFields = {
-  supplierId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, title: '保供单位' }),
+  supplierId: Id('保供单位'),
   regionCode: Type.Optional(Type.String({ pattern: '^[0-9]{12}$', title: '签约区划', description: '不填时为保供单位所在区划' })),
   classCode: Type.Optional(Type.Unsafe<string | null>({ type: ['string', 'null'], pattern: '^[1-9][0-9]{6}$', title: '物资分类', description: 'GB/T 38565 七位编码' })),
   itemName: Type.String({ minLength: 1, maxLength: 100, title: '协议物资' }),
@@ -29,7 +30,7 @@ export type AgreementInput = Static<typeof AgreementInput>
 
 export const AgreementUpdate = Type.Object({
   ...agreementFields,
-  version: Type.Integer({ minimum: 1, title: '版本号' }),
+  version: Version(),
 }, { additionalProperties: false, description: '整体替换；可选字段未提供时视为清空' })
 export type AgreementUpdate = Static<typeof AgreementUpdate>
 

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { RESOURCE_KIND_KEYS, RESOURCE_KINDS } from '../../../domain/resources/kinds.js'
 import { AppError } from '../../errors.js'
+import { Version } from '../../schema/numbers.js'
 import { confirmBulk, confirmResource } from './confirm.js'
 import { KIND_MODULES } from './details.js'
 import type { KindModule } from './kind.js'
@@ -29,7 +30,7 @@ function kindRoutes<In, Values, Out>(mod: KindModule<In, Values, Out>): FastifyP
   const Page = Type.Object({ items: Type.Array(Item), total: Type.Integer() })
   const inputOf = { ...baseInputProperties(mod.titles), detail: mod.input }
   const Input = Type.Unsafe<ResourceInput<In>>(Type.Object(inputOf, { additionalProperties: false, description: '可选字段未提供时视为清空' }))
-  const Update = Type.Unsafe<ResourceUpdate<In>>(Type.Object({ ...inputOf, version: Type.Integer({ minimum: 1, title: '版本号' }) }, {
+  const Update = Type.Unsafe<ResourceUpdate<In>>(Type.Object({ ...inputOf, version: Version() }, {
     additionalProperties: false, description: '整体替换；可选字段未提供时视为清空。保存即视为确认信息仍有效',
   }))
   const Query = Type.Unsafe<ListQuery>(listQuerySchema(mod.filters))

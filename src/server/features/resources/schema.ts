@@ -1,5 +1,7 @@
 import { Type, type Static, type TProperties, type TSchema } from 'typebox'
+import { TEXT_LIMITS } from '../../../domain/field-limits.js'
 import { RESOURCE_KIND_KEYS } from '../../../domain/resources/kinds.js'
+import { Id, Page, PageSize, Version } from '../../schema/numbers.js'
 
 /**
  * Schema pieces shared by every resource kind. A kind's own fields live in its detail schema
@@ -32,7 +34,7 @@ export const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
 export const RegionCode = Type.String({ pattern: '^[0-9]{12}$', title: '所属区划', description: '12 位统计用区划代码' })
 
 export const IdParam = Type.Object({
-  id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, title: '编号' }),
+  id: Id('编号'),
 })
 
 /** Only for the fallback routes that answer an unknown kind with a Chinese 400. */
@@ -40,11 +42,11 @@ export const AnyKindParam = Type.Object({ kind: Type.String({ title: '资源类�
 export const AnyKindIdParam = Type.Object({ kind: Type.String({ title: '资源类别' }), id: Type.String({ title: '编号' }) })
 
 export const VersionQuery = Type.Object({
-  version: Type.Integer({ minimum: 1, title: '版本号' }),
+  version: Version(),
 }, { additionalProperties: false })
 
 export const VersionBody = Type.Object({
-  version: Type.Integer({ minimum: 1, title: '版本号' }),
+  version: Version(),
 }, { additionalProperties: false })
 
 export const Ok = Type.Object({ ok: Type.Boolean() })
@@ -62,15 +64,15 @@ export const DEFAULT_TITLES: FieldTitles = { name: '名称', responsible: '负�
 export function baseInputProperties(titles: FieldTitles) {
   return {
     regionCode: RegionCode,
-    name: Type.String({ minLength: 1, maxLength: 100, title: titles.name }),
+    name: Type.String({ minLength: 1, maxLength: TEXT_LIMITS.name, title: titles.name }),
     ownerUnitId: optionalId(titles.ownerUnit),
     responsiblePersonId: optionalId(titles.responsible),
     liaisonPersonId: optionalId(titles.liaison),
-    address: optionalText('地址', 200),
+    address: optionalText('地址', TEXT_LIMITS.address),
     lng: optionalNumber('经度', -180, 180),
     lat: optionalNumber('纬度', -90, 90),
     status: Type.Optional(Type.Enum(Object.keys(STATUSES), { title: '状态', default: 'active' })),
-    note: optionalText('备注', 500),
+    note: optionalText('备注', TEXT_LIMITS.note),
   }
 }
 
@@ -90,8 +92,8 @@ export const baseListProperties = {
   q: Type.Optional(Type.String({ maxLength: 50, title: '关键词', description: '名称包含' })),
   status: Type.Optional(Type.Enum(Object.keys(STATUSES), { title: '状态' })),
   fresh: Type.Optional(Type.Enum(['stale', 'fresh'], { title: '确认情况', description: 'stale：超过规定天数未确认；fresh：期限内已确认' })),
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1, title: '页码' })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20, title: '每页条数' })),
+  page: Type.Optional(Page({ default: 1 })),
+  pageSize: Type.Optional(PageSize(200, { default: 20 })),
   sort: Type.Optional(Type.Enum([...SORTS], { title: '排序字段', default: 'region' })),
   order: Type.Optional(Type.Enum(['asc', 'desc'], { title: '排序方向', default: 'asc' })),
 }
@@ -182,7 +184,7 @@ export type ItemWithHistory<Detail> = Item<Detail> & { history: HistoryEntry[] }
 export const BulkConfirmInput = Type.Object({
   items: Type.Array(Type.Object({
     kind: Type.Enum([...RESOURCE_KIND_KEYS, 'supply'], { title: '类别' }),
-    id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, title: '编号' }),
+    id: Id('编号'),
   }, { additionalProperties: false }), { minItems: 1, maxItems: 1000, title: '要确认的记录' }),
 }, { additionalProperties: false })
 export type BulkConfirmInput = Static<typeof BulkConfirmInput>

@@ -1,5 +1,6 @@
 import { sql, type SqlBool } from 'kysely'
 import { Type, type Static } from 'typebox'
+import { MAX_HEADCOUNT, MAX_SPECIALITIES, TEXT_LIMITS } from '../../../domain/field-limits.js'
 import { headcountShortfall, label, MIN_TEAM_HEADCOUNT, TEAM_LEVELS, TEAM_TYPES, type TeamLevel } from '../../../domain/resources/kinds.js'
 import { inScope } from '../../db/scope.js'
 import { text } from '../directory/input.js'
@@ -12,10 +13,10 @@ import { chinaToday } from '../../../domain/calendar.js'
 export const TeamDetailInput = Type.Object({
   level: Type.Enum(Object.keys(TEAM_LEVELS), { title: '队伍层级' }),
   teamType: Type.Enum(Object.keys(TEAM_TYPES), { title: '队伍类型' }),
-  specialities: Type.Optional(Type.Array(Type.String({ maxLength: 20, title: '专业方向' }), {
-    maxItems: 20, title: '专业方向', description: '常用：综合、防汛抗旱、森林灭火……，也可填写其他',
+  specialities: Type.Optional(Type.Array(Type.String({ maxLength: TEXT_LIMITS.speciality, title: '专业方向' }), {
+    maxItems: MAX_SPECIALITIES, title: '专业方向', description: '常用：综合、防汛抗旱、森林灭火……，也可填写其他',
   })),
-  headcount: Type.Integer({ minimum: 0, maximum: 1_000_000, title: '人数' }),
+  headcount: Type.Integer({ minimum: 0, maximum: MAX_HEADCOUNT, title: '人数' }),
   leaderPersonId: optionalId('队长'),
   establishedOn: optionalDate('成立日期'),
   // 突发事件应对法 Art. 40: the organiser insures its team members.

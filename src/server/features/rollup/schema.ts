@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox'
 import { CONDITIONS, RESOURCE_KIND_KEYS } from '../../../domain/resources/kinds.js'
+import { Page, PageSize } from '../../schema/numbers.js'
 
 const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
@@ -90,8 +91,8 @@ export const CompletenessQuery = Type.Object({
   regionCode,
   level: Type.Optional(Type.Enum(['township', 'village'], { title: '层级', description: '默认：区县及以上查乡镇，乡镇查村社区' })),
   onlyMissing: Type.Optional(Type.Boolean({ title: '只看有缺项的' })),
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1, title: '页码' })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50, title: '每页条数' })),
+  page: Type.Optional(Page({ default: 1 })),
+  pageSize: Type.Optional(PageSize(200, { default: 50 })),
 }, { additionalProperties: false })
 export type CompletenessQuery = Static<typeof CompletenessQuery>
 

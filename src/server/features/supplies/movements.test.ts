@@ -26,11 +26,12 @@ const transfer = (s: Session, id: number, payload: Record<string, unknown>) =>
 describe('stock movements', () => {
   it('books 入库, 出库, 报损 and 盘点, each with its balance, and keeps the ledger invariant', async () => {
     const s = await addSupply(township, { regionCode: ZHILI, name: '救生衣', unit: '件', quantity: 120 })
-    const inn = await move(township, s.id, { kind: 'in', quantity: 30, reason: '采购入库' })
+    const inn = await move(township, s.id, { kind: 'in', quantity: 30, reason: '采购入库', version: s.version })
     expect(inn.statusCode).toBe(200)
-    expect(inn.json().quantity).toBe(150)
-    expect((await move(township, s.id, { kind: 'out', quantity: 45, reason: '发放防汛队' })).json().quantity).toBe(105)
-    expect((await move(township, s.id, { kind: 'loss', quantity: 5, reason: '霉变' })).json().quantity).toBe(100)
+    expect(inn.json()).toMatchObject({ quantity: 150, version: s.version + 1 })
+    const out = await move(township, s.id, { kind: 'out', quantity: 45, reason: '发放防汛队', version: inn.json().version })
+    expect(out.json().quantity).toBe(105)
+    expect((await move(township, s.id, { kind: 'loss', quantity: 5, reason: '霉变', version: out.json().version })).json().quantity).toBe(100)
     const version = (await township.request({ url: `/api/supplies/${s.id}` })).json().version
     const count = await move(township, s.id, { kind: 'count', quantity: 97, reason: '汛前盘点', version })
     expect(count.statusCode).toBe(200)
@@ -55,12 +56,12 @@ describe('stock movements', () => {
 
   it('refuses to overdraw with the stock there is, and a count against a stale version', async () => {
     const s = await addSupply(township, { regionCode: ZHILI, name: '救生衣', unit: '件', quantity: 120 })
-    const out = await move(township, s.id, { kind: 'out', quantity: 200, reason: '发放' })
+    const out = await move(township, s.id, { kind: 'out', quantity: 200, reason: '发放', version: s.version })
     expect(out.statusCode).toBe(409)
     expect(out.json()).toMatchObject({ code: 'INSUFFICIENT_STOCK', message: '库存不足：“救生衣”现有 120 件，不能出库 200 件' })
-    const loss = await move(township, s.id, { kind: 'loss', quantity: 121, reason: '损坏' })
+    const loss = await move(township, s.id, { kind: 'loss', quantity: 121, reason: '损坏', version: s.version })
     expect(loss.json().message).toBe('库存不足：“救生衣”现有 120 件，不能报损 121 件')
-    const zero = await move(township, s.id, { kind: 'out', quantity: 0, reason: '发放' })
+    const zero = await move(township, s.id, { kind: 'out', quantity: 0, reason: '发放', version: s.version })
     expect(zero.statusCode).toBe(400)
     expect(zero.json().message).toBe('“数量”的值“0”必须大于 0')
     const noVersion = await move(township, s.id, { kind: 'count', quantity: 100, reason: '盘点' })
@@ -73,21 +74,55 @@ describe('stock movements', () => {
 
   it('handles fractional stock exactly (tons of sand)', async () => {
     const s = await addSupply(township, { regionCode: ZHILI, name: '防汛砂石', unit: '吨', quantity: 0.1 })
-    expect((await move(township, s.id, { kind: 'in', quantity: 0.2, reason: '补充' })).json().quantity).toBe(0.3)
-    const out = await move(township, s.id, { kind: 'out', quantity: 0.3, reason: '堵口' })
+    const inn = await move(township, s.id, { kind: 'in', quantity: 0.2, reason: '补充', version: s.version })
+    expect(inn.json().quantity).toBe(0.3)
+    const out = await move(township, s.id, { kind: 'out', quantity: 0.3, reason: '堵口', version: inn.json().version })
     expect(out.json().quantity).toBe(0)
-    expect((await move(township, s.id, { kind: 'out', quantity: 0.1, reason: '堵口' })).json().message).toBe('库存不足：“防汛砂石”现有 0 吨，不能出库 0.1 吨')
+    expect((await move(township, s.id, { kind: 'out', quantity: 0.1, reason: '堵口', version: out.json().version })).json().message).toBe('库存不足：“防汛砂石”现有 0 吨，不能出库 0.1 吨')
     expect(await ledgerMismatches(app.db)).toEqual([])
   })
 
-  it('never overdraws under parallel 出库: exactly the ones that fit succeed', async () => {
+  it('books parallel 出库 made at one version once; the others are told the line changed, and nothing overdraws', async () => {
     const s = await addSupply(township, { regionCode: ZHILI, name: '编织袋', unit: '只', quantity: 100 })
     const results = await Promise.all(Array.from({ length: 6 }, () =>
       move(township, s.id, { kind: 'out', quantity: 30, reason: '装沙袋', version: s.version })))
-    const codes = results.map((r) => r.statusCode).sort()
-    expect(codes).toEqual([200, 200, 200, 409, 409, 409])
-    for (const r of results.filter((x) => x.statusCode === 409)) expect(r.json().message).toBe('库存不足：“编织袋”现有 10 只，不能出库 30 只')
-    expect((await township.request({ url: `/api/supplies/${s.id}` })).json().quantity).toBe(10)
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409, 409, 409])
+    for (const r of results.filter((x) => x.statusCode === 409)) {
+      expect(r.json()).toMatchObject({ code: 'STALE_VERSION', message: '物资“编织袋”已被他人修改，请刷新后再提交' })
+    }
+    // Each keeper looks again and books at the version now shown, until the stock runs out.
+    const outcomes: string[] = []
+    for (let i = 0; i < 3; i++) {
+      const now = (await township.request({ url: `/api/supplies/${s.id}` })).json()
+      const r = await move(township, s.id, { kind: 'out', quantity: 30, reason: '装沙袋', version: now.version })
+      outcomes.push(r.statusCode === 200 ? String(r.json().quantity) : r.json().code)
+    }
+    expect(outcomes).toEqual(['40', '10', 'INSUFFICIENT_STOCK'])
+    expect(await ledgerMismatches(app.db)).toEqual([])
+  })
+
+  it('refuses 入库, 出库, 报损 and 调拨 made against a stale version with 409, booking nothing', async () => {
+    const s = await addSupply(township, { regionCode: ZHILI, name: '应急灯', unit: '盏', quantity: 50 })
+    const to = await addStoragePoint(app.db, ZHILI, '织里镇前置点')
+    // Another keeper issues first.
+    const first = await move(township, s.id, { kind: 'out', quantity: 5, reason: '夜间巡查', version: s.version })
+    expect(first.json().version).toBe(s.version + 1)
+    for (const kind of ['in', 'out', 'loss', 'count']) {
+      const res = await move(township, s.id, { kind, quantity: 1, reason: '按旧页面登记', version: s.version })
+      expect(res.statusCode, kind).toBe(409)
+      expect(res.json()).toMatchObject({ code: 'STALE_VERSION', message: '物资“应急灯”已被他人修改，请刷新后再提交' })
+    }
+    const staleTransfer = await transfer(township, s.id, { quantity: 1, reason: '支援', version: s.version, toStoragePointId: to })
+    expect(staleTransfer.statusCode).toBe(409)
+    expect(staleTransfer.json().code).toBe('STALE_VERSION')
+    const missing = await move(township, s.id, { kind: 'out', quantity: 1, reason: '没带版本号' })
+    expect(missing.statusCode).toBe(400)
+    expect(missing.json().message).toContain('version')
+    const now = (await township.request({ url: `/api/supplies/${s.id}` })).json()
+    expect(now).toMatchObject({ quantity: 45, version: s.version + 1 })
+    expect(await app.db.selectFrom('supply').select('id').where('storagePointId', '=', to).execute()).toEqual([])
+    const moves = await app.db.selectFrom('stockMovement').select('kind').where('supplyId', '=', s.id).execute()
+    expect(moves.map((m) => m.kind).sort()).toEqual(['in', 'out'])
     expect(await ledgerMismatches(app.db)).toEqual([])
   })
 })
@@ -114,9 +149,9 @@ describe('transfers', () => {
     expect(detail.movements.map((m: { kind: string; kindLabel: string; delta: number; counterpartSupplyId: number }) => [m.kind, m.kindLabel, m.delta, m.counterpartSupplyId]))
       .toEqual([['transfer_in', '调拨入库', 1, s.id], ['transfer_in', '调拨入库', 4, s.id]])
     // Back to a given line.
-    const back = await transfer(township, b.id, { quantity: 5, reason: '归还', toSupplyId: s.id })
+    const back = await transfer(township, b.id, { quantity: 5, reason: '归还', version: second.json().to.version, toSupplyId: s.id })
     expect(back.json()).toMatchObject({ from: { quantity: 0 }, to: { quantity: 10 } })
-    const over = await transfer(township, b.id, { quantity: 1, reason: '归还', toSupplyId: s.id })
+    const over = await transfer(township, b.id, { quantity: 1, reason: '归还', version: back.json().from.version, toSupplyId: s.id })
     expect(over.statusCode).toBe(409)
     expect(over.json().message).toBe('库存不足：“抽水泵”现有 0 台，不能调出 1 台')
     expect(await ledgerMismatches(app.db)).toEqual([])
@@ -126,18 +161,18 @@ describe('transfers', () => {
     const s = await addSupply(township, { regionCode: ZHILI, name: '帐篷', unit: '顶', quantity: 20 })
     const elsewherePoint = await addStoragePoint(app.db, BALIDIAN, '八里店镇仓库')
     const elsewhereLine = await addSupply(wuxing, { regionCode: BALIDIAN, name: '帐篷', unit: '顶', quantity: 5 })
-    const point = await transfer(township, s.id, { quantity: 1, reason: '支援', toStoragePointId: elsewherePoint })
+    const point = await transfer(township, s.id, { quantity: 1, reason: '支援', version: s.version, toStoragePointId: elsewherePoint })
     expect(point.statusCode).toBe(400)
     expect(point.json().message).toBe(`“调入储备点”的值“${elsewherePoint}”不存在或不在您的辖区内`)
-    const line = await transfer(township, s.id, { quantity: 1, reason: '支援', toSupplyId: elsewhereLine.id })
+    const line = await transfer(township, s.id, { quantity: 1, reason: '支援', version: s.version, toSupplyId: elsewhereLine.id })
     expect(line.statusCode).toBe(400)
     const quilts = await addSupply(township, { regionCode: ZHILI, name: '棉被', unit: '床', quantity: 5 })
-    const unit = await transfer(township, s.id, { quantity: 1, reason: '支援', toSupplyId: quilts.id })
+    const unit = await transfer(township, s.id, { quantity: 1, reason: '支援', version: s.version, toSupplyId: quilts.id })
     expect(unit.json().message).toBe(`“调入物资”的值“${quilts.id}”的计量单位“床”与调出物资的“顶”不同`)
-    const both = await transfer(township, s.id, { quantity: 1, reason: '支援', toSupplyId: quilts.id, toStoragePointId: elsewherePoint })
+    const both = await transfer(township, s.id, { quantity: 1, reason: '支援', version: s.version, toSupplyId: quilts.id, toStoragePointId: elsewherePoint })
     expect(both.statusCode).toBe(400)
     // The county sees both towns and may move stock between them.
-    const county = await transfer(wuxing, s.id, { quantity: 2, reason: '县级调拨', toStoragePointId: elsewherePoint })
+    const county = await transfer(wuxing, s.id, { quantity: 2, reason: '县级调拨', version: s.version, toStoragePointId: elsewherePoint })
     expect(county.statusCode).toBe(200)
     expect(county.json().to).toMatchObject({ regionCode: BALIDIAN, storagePointId: elsewherePoint, quantity: 2 })
     expect((await township.request({ url: `/api/supplies/${s.id}` })).json().quantity).toBe(18)

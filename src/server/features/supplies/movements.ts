@@ -63,18 +63,19 @@ async function lockLine(trx: Db, scope: Scope, id: number, need: number) {
   return row
 }
 
-export type StockMove = { kind: 'in' | 'out' | 'loss'; quantity: number; reason: string }
+export type StockMove = { kind: 'in' | 'out' | 'loss'; quantity: number; reason: string; version: number }
 
 /**
- * 入库, 出库 or 报损. A relative change applies to the stock as it is when the line is locked,
- * so keepers issuing from one line at once all succeed while stock lasts; the one that would
- * overdraw is refused with the stock there is.
+ * 入库, 出库 or 报损, made against the version of the line the keeper saw: a line that changed
+ * meanwhile (another keeper's 出库, a count, an edit) is refused as stale, so nobody books
+ * against stock they have not seen. One that would overdraw is refused with the stock there is.
  */
 export async function moveStock(db: Db, scope: Scope, actor: Actor, id: number, m: StockMove): Promise<void> {
   const reason = requiredText('reason', '事由', m.reason)
   if (!(m.quantity > 0)) throw badField('quantity', '数量', m.quantity, '必须大于 0')
   await db.transaction().execute(async (trx) => {
     const line = await lockLine(trx, scope, id, m.quantity)
+    if (line.version !== m.version) throw stale(`物资“${line.name}”`)
     if (m.kind !== 'in' && !line.enough) throw shortage(line.name, line.unit, line.quantity, MOVEMENT_KINDS[m.kind], m.quantity)
     const delta = m.kind === 'in' ? m.quantity : -m.quantity
     const after = await bookMovement(trx, actor, id, { kind: m.kind, delta, reason })
@@ -85,7 +86,7 @@ export async function moveStock(db: Db, scope: Scope, actor: Actor, id: number, 
   })
 }
 
-export type StockCount = { counted: number; reason: string; version: number | undefined }
+export type StockCount = { counted: number; reason: string; version: number }
 
 /**
  * 盘点: the counted total replaces the booked one, the difference is the movement. It states an
@@ -94,7 +95,6 @@ export type StockCount = { counted: number; reason: string; version: number | un
  */
 export async function countStock(db: Db, scope: Scope, actor: Actor, id: number, c: StockCount): Promise<void> {
   const reason = requiredText('reason', '事由', c.reason)
-  if (c.version === undefined) throw badField('version', '版本号', '', '盘点时必须提供')
   await db.transaction().execute(async (trx) => {
     const line = await lockLine(trx, scope, id, 0)
     if (line.version !== c.version) throw stale(`物资“${line.name}”`)
@@ -107,12 +107,13 @@ export async function countStock(db: Db, scope: Scope, actor: Actor, id: number,
   })
 }
 
-export type StockTransfer = { quantity: number; reason: string; toStoragePointId?: number | null; toSupplyId?: number | null }
+export type StockTransfer = { quantity: number; reason: string; version: number; toStoragePointId?: number | null; toSupplyId?: number | null }
 
 /**
  * 调拨: stock leaves one line and enters another, in one transaction, as a `transfer_out` and a
  * `transfer_in` that name each other. The target is a given line, or the line of the same item
- * at a storage point, created there when the point has none. Returns both line ids.
+ * at a storage point, created there when the point has none. `version` is the source line's as
+ * the keeper saw it. Returns both line ids.
  */
 export async function transferStock(
   db: Db, scope: Scope, actor: Actor, id: number, t: StockTransfer,
@@ -168,6 +169,7 @@ export async function transferStock(
     const from = lines.find((l) => l.id === id)
     const to = lines.find((l) => l.id === targetId)
     if (!from || !to) throw notFound('物资', from ? targetId : id)
+    if (from.version !== t.version) throw stale(`物资“${from.name}”`)
     if (!from.enough) throw shortage(from.name, from.unit, from.quantity, '调出', t.quantity)
     const out = await bookMovement(trx, actor, id, { kind: 'transfer_out', delta: -t.quantity, reason, counterpartSupplyId: targetId })
     const inn = await bookMovement(trx, actor, targetId, { kind: 'transfer_in', delta: t.quantity, reason, counterpartSupplyId: id })

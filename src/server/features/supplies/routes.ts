@@ -52,12 +52,12 @@ export const suppliesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/:id/movements', {
-    schema: { tags, summary: '入库、出库、报损或盘点', params: IdParam, body: MovementInput, response: { 200: Supply } },
+    schema: { tags, summary: '入库、出库、报损或盘点（带所见的版本号，已被他人修改时 409）', params: IdParam, body: MovementInput, response: { 200: Supply } },
     preHandler: app.can('resources.write'),
   }, async (req) => {
     const { kind, quantity, reason, version } = req.body
     if (kind === 'count') await countStock(app.db, req.scope, req.actor, req.params.id, { counted: quantity, reason, version })
-    else await moveStock(app.db, req.scope, req.actor, req.params.id, { kind: kind as 'in' | 'out' | 'loss', quantity, reason })
+    else await moveStock(app.db, req.scope, req.actor, req.params.id, { kind: kind as 'in' | 'out' | 'loss', quantity, reason, version })
     return getSupply(app.db, req.scope, req.params.id)
   })
 

@@ -1,5 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox'
+import { MAX_QUANTITY, TEXT_LIMITS } from '../../../domain/field-limits.js'
 import { CONDITIONS, RESERVE_FORMS } from '../../../domain/resources/kinds.js'
+import { Id, Page, PageSize, Version } from '../../schema/numbers.js'
 
 /**
  * Supply and equipment lines (物资、装备明细) and their stock ledger. Optional fields are one JSON
@@ -21,22 +23,20 @@ const optionalNumber = (title: string, minimum: number, maximum: number) =>
 const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
 const CLASS_CODE_PATTERN = '^[1-9][0-9]{6}$'
-// Large enough for any stock in tons or pieces; small enough to stay exact as a JS number.
-const MAX_QUANTITY = 1e12
 
 export const IdParam = Type.Object({
-  id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, title: '编号' }),
+  id: Id('编号'),
 })
 
 export const VersionQuery = Type.Object({
-  version: Type.Integer({ minimum: 1, title: '版本号' }),
+  version: Version(),
 }, { additionalProperties: false })
 
 export const Ok = Type.Object({ ok: Type.Boolean() })
 
 const paging = {
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1, title: '页码' })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20, title: '每页条数' })),
+  page: Type.Optional(Page({ default: 1 })),
+  pageSize: Type.Optional(PageSize(200, { default: 20 })),
 }
 
 export const ReserveForm = Type.Enum(Object.keys(RESERVE_FORMS), { title: '储备方式' })
@@ -51,8 +51,8 @@ export const SupplyListQuery = Type.Object({
   isEquipment: Type.Optional(Type.Boolean({ title: '是否装备' })),
   condition: Type.Optional(Condition),
   reserveForm: Type.Optional(ReserveForm),
-  storagePointId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, title: '储备点' })),
-  teamId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, title: '所属队伍' })),
+  storagePointId: Type.Optional(Id('储备点')),
+  teamId: Type.Optional(Id('所属队伍')),
   expiringWithinDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650, title: '即将到期天数', description: '今天起若干天内到期（不含已过期）' })),
   expired: Type.Optional(Type.Boolean({ title: '已过期' })),
   maintenanceDue: Type.Optional(Type.Boolean({ title: '应保养' })),
@@ -69,9 +69,9 @@ const supplyFields = {
     type: ['string', 'null'], pattern: CLASS_CODE_PATTERN, title: '物资分类',
     description: 'GB/T 38565 七位编码；不填时按名称自动归类，归不了类的记入“其他应急物资”',
   })),
-  name: Type.String({ minLength: 1, maxLength: 100, title: '名称' }),
-  specification: optionalText('规格型号', 200),
-  unit: Type.String({ minLength: 1, maxLength: 10, title: '计量单位' }),
+  name: Type.String({ minLength: 1, maxLength: TEXT_LIMITS.name, title: '名称' }),
+  specification: optionalText('规格型号', TEXT_LIMITS.specification),
+  unit: Type.String({ minLength: 1, maxLength: TEXT_LIMITS.supplyUnit, title: '计量单位' }),
   isEquipment: Type.Optional(Type.Boolean({ title: '是否装备' })),
   storagePointId: optionalId('储备点'),
   teamId: optionalId('所属队伍'),
@@ -84,10 +84,10 @@ const supplyFields = {
   maintenanceCycleDays: Type.Optional(Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 1, maximum: 3650, title: '保养周期（天）' })),
   responsiblePersonId: optionalId('责任人'),
   liaisonPersonId: optionalId('联络人'),
-  address: optionalText('存放地址', 200),
+  address: optionalText('存放地址', TEXT_LIMITS.address),
   lng: optionalNumber('经度', -180, 180),
   lat: optionalNumber('纬度', -90, 90),
-  note: optionalText('备注', 500),
+  note: optionalText('备注', TEXT_LIMITS.note),
 }
 
 export const SupplyInput = Type.Object({
@@ -98,7 +98,7 @@ export type SupplyInput = Static<typeof SupplyInput>
 
 export const SupplyUpdate = Type.Object({
   ...supplyFields,
-  version: Type.Integer({ minimum: 1, title: '版本号' }),
+  version: Version(),
 }, { additionalProperties: false, description: '整体替换，不含数量（数量只能通过入库、出库、报损、盘点、调拨变动）；可选字段未提供时视为清空' })
 export type SupplyUpdate = Static<typeof SupplyUpdate>
 
@@ -191,9 +191,9 @@ export const SupplyDetail = Type.Object({
 export type SupplyDetail = Static<typeof SupplyDetail>
 
 const reason = Type.String({ minLength: 1, maxLength: 200, title: '事由' })
-// Relative changes (入库、出库、报损、调拨) apply to the stock as it is now; only a count, which
-// states an absolute total, must match the version the counter saw.
-const movementVersion = Type.Optional(Type.Integer({ minimum: 1, title: '版本号', description: '盘点时必填，须与所见一致' }))
+// Every movement is made against the line as the keeper saw it: stock that moved meanwhile
+// (another keeper's 出库, a count) must be seen before booking more.
+const movementVersion = Version({ description: '须与所见一致；记录已被他人修改时拒绝（409 STALE_VERSION）' })
 
 export const MovementInput = Type.Object({
   kind: Type.Enum(['in', 'out', 'loss', 'count'], { title: '变动类型' }),

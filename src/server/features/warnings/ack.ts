@@ -156,6 +156,7 @@ export type DeliveryResult = {
   channel?: Channel
   state: 'delivered' | 'failed'
   error?: string | null
+  /** When it happened; never recorded as earlier than the message's sending. */
   at: Date
 }
 
@@ -169,10 +170,12 @@ export type RecordedDelivery = { id: number; warningId: number; personId: number
 export async function recordDeliveryResult(db: Kysely<Database>, r: DeliveryResult): Promise<RecordedDelivery | null> {
   if (r.deliveryId === undefined && r.providerId === undefined) return null
   const from = r.state === 'delivered' ? ['sending', 'sent', 'failed'] as const : ['sending', 'sent'] as const
+  // A receipt cannot come before the message was sent, whatever time it is given.
+  const at = sql<Date>`greatest(${r.at}::timestamptz, sent_at)`
   let q = db.updateTable('delivery')
     .set(r.state === 'delivered'
-      ? { state: 'delivered', deliveredAt: r.at, error: null }
-      : { state: 'failed', failedAt: r.at, error: r.error ?? '对方网关报告发送失败' })
+      ? { state: 'delivered', deliveredAt: at, error: null }
+      : { state: 'failed', failedAt: at, error: r.error ?? '对方网关报告发送失败' })
     .where('state', 'in', [...from])
   q = r.deliveryId !== undefined ? q.where('id', '=', r.deliveryId) : q.where('providerId', '=', r.providerId!)
   if (r.channel) q = q.where('channel', '=', r.channel)

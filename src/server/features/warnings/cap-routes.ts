@@ -5,13 +5,14 @@ import { getCapWarning, importCap } from './cap-import.js'
 import { MAX_CAP_CHARS } from './cap-parse.js'
 import { getWarning } from './queries.js'
 import { Warning } from './schema.js'
+import { Id } from '../../schema/numbers.js'
 
 const tags = ['预警']
 
 /** Per-deployment parts of the CAP messages (domain/warnings/cap.ts); defaults when absent. */
 export type CapRoutesOptions = Pick<CapOptions, 'senderDomain' | 'organisation'>
 
-const IdParam = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, title: '预警编号' }) })
+const IdParam = Type.Object({ id: Id('预警编号') })
 
 const CapImportBody = Type.Union([
   Type.String({ title: 'CAP 报文', description: 'CAP 1.2 XML 文本（Content-Type: application/xml 或 text/xml）' }),

@@ -7,6 +7,8 @@ import type { ChannelAdapter, OutgoingMessage, SendResult } from '../../channels
 import type { Db } from '../../db/database.js'
 import { publish } from '../../events/bus.js'
 import type { Clock } from '../../jobs/clock.js'
+import { liveWorkerInstances } from '../../jobs/instance.js'
+import { applyWaitingCallbacks } from '../gateway/callbacks.js'
 import { composeMessage, confirmLink, type MessageWarning } from './message.js'
 import { signConfirmToken, tokenExpiry } from './tokens.js'
 
@@ -34,6 +36,8 @@ export type DispatcherOptions = {
   /** Hard limit on one send, on top of the adapter's own timeout. */
   sendTimeoutMs?: number
   pollMs?: number
+  /** This process's worker instance: claimed rows name it, and rows of dead instances are taken at once. */
+  instance?: { readonly id: number | null }
   log?: { error: (obj: object, msg: string) => void }
 }
 
@@ -68,7 +72,7 @@ type Claimed = {
   dingtalkSecret: string | null
 }
 
-type Outcome = { id: number; warningId: number; state: 'sent' | 'delivered' | 'failed' | 'queued'; providerId: string | null; error: string | null; sendAfter: Date | null }
+type Outcome = { id: number; warningId: number; channel: Channel; state: 'sent' | 'delivered' | 'failed' | 'queued'; providerId: string | null; error: string | null; sendAfter: Date | null }
 
 export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   const { db, clock, adapters } = opts
@@ -92,17 +96,21 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   /**
    * Takes a batch of due deliveries under a lease. A row still 'sending' whose lease ran out was
    * being sent when its instance died: it is taken again and re-sent with the same key, which
-   * the gateway recognises. Rows that need no sending any more are settled on the way: the
-   * person already confirmed, or the warning was closed or superseded (its notice still goes).
+   * the gateway recognises. So is one whose instance is gone (its process died; see
+   * jobs/instance.ts), without waiting for the lease. Rows that need no sending any more are
+   * settled on the way: the person already confirmed, or the warning was closed or superseded
+   * (its notice still goes).
    */
   async function claim(): Promise<Claimed[]> {
     const now = clock.now()
     const until = new Date(now.getTime() + leaseMs)
+    const instanceId = opts.instance?.id ?? null
     const { rows } = await sql<Claimed>`
       with due as (
         select d.id from delivery d
         where d.state in ('queued', 'sending') and d.send_after <= ${now}
-          and (d.state = 'queued' or d.locked_until is null or d.locked_until < ${now})
+          and (d.state = 'queued' or d.locked_until is null or d.locked_until < ${now}
+            or (d.locked_by is not null and d.locked_by not in (${liveWorkerInstances()})))
         -- send_after alone: the partial index gives that order without sorting the whole queue.
         order by d.send_after
         limit ${batchSize}
@@ -123,6 +131,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
         failed_at = case when i.dropped then ${now}::timestamptz else d.failed_at end,
         acknowledged_at = case when i.acked and not i.dropped then ${now}::timestamptz else d.acknowledged_at end,
         locked_until = case when i.dropped or i.acked then null else ${until}::timestamptz end,
+        locked_by = case when i.dropped or i.acked then null else ${instanceId}::bigint end,
         tries = case when i.dropped or i.acked then d.tries else d.tries + 1 end
       from info i where d.id = i.id
       returning d.id, d.state, d.key, d.channel, d.address, d.person_id, d.group_id, d.warning_id, d.step, d.tries, d.about_person_id, i.dingtalk_secret`.execute(db)
@@ -195,11 +204,11 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   }
 
   function outcomeOf(d: Claimed, r: SendResult, now: Date): Outcome {
-    if (r.state !== 'failed') return { id: d.id, warningId: d.warningId, state: r.state, providerId: r.providerId ?? null, error: null, sendAfter: null }
+    if (r.state !== 'failed') return { id: d.id, warningId: d.warningId, channel: d.channel, state: r.state, providerId: r.providerId ?? null, error: null, sendAfter: null }
     if (r.retryable && d.tries < maxTries) {
-      return { id: d.id, warningId: d.warningId, state: 'queued', providerId: null, error: r.error, sendAfter: new Date(now.getTime() + retryDelay(d.tries)) }
+      return { id: d.id, warningId: d.warningId, channel: d.channel, state: 'queued', providerId: null, error: r.error, sendAfter: new Date(now.getTime() + retryDelay(d.tries)) }
     }
-    return { id: d.id, warningId: d.warningId, state: 'failed', providerId: null, error: r.error, sendAfter: null }
+    return { id: d.id, warningId: d.warningId, channel: d.channel, state: 'failed', providerId: null, error: r.error, sendAfter: null }
   }
 
   /** Writes a set of outcomes in one statement; only rows still ours ('sending') change. */
@@ -215,7 +224,8 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
         failed_at = case when u.state = 'failed' then ${now}::timestamptz else d.failed_at end,
         error = u.error,
         send_after = coalesce(u.send_after, d.send_after),
-        locked_until = null
+        locked_until = null,
+        locked_by = null
       from unnest(${outcomes.map((o) => o.id)}::bigint[], ${outcomes.map((o) => o.state)}::text[],
         ${outcomes.map((o) => o.providerId)}::text[], ${outcomes.map((o) => o.error)}::text[],
         ${outcomes.map((o) => o.sendAfter)}::timestamptz[]) as u(id, state, provider_id, error, send_after)
@@ -250,7 +260,12 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       // A failed write leaves its rows 'sending': once the lease runs out they are re-sent
       // under the same keys, which the gateways recognise.
       flushing = flushing.then(() => record(chunk)).then(
-        () => { for (const o of chunk) unrecorded.delete(o.id) },
+        async () => {
+          for (const o of chunk) unrecorded.delete(o.id)
+          // Receipts that came before their ids were recorded; a failure leaves them waiting.
+          await applyWaitingCallbacks(db, clock.now(), chunk)
+            .catch((err) => opts.log?.error({ err }, 'dispatcher: applying waiting callbacks failed'))
+        },
         (err) => opts.log?.error({ err }, 'dispatcher: recording outcomes failed'),
       )
     }
@@ -286,16 +301,21 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   }
 
   async function work(): Promise<void> {
+    let failures = 0
     while (!stopping) {
       let n = 0
       try {
         n = await drain()
+        failures = 0
       } catch (err) {
+        failures++
         opts.log?.error({ err }, 'dispatcher: batch failed')
       }
       if (n === 0 && !stopping) {
+        // While the database is away, poll less and less often (up to 10 s) instead of logging twice a second.
+        const wait = failures === 0 ? pollMs : Math.min(10_000, pollMs * 2 ** Math.min(failures, 10))
         await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, pollMs)
+          const t = setTimeout(resolve, wait)
           wakeUp = () => { clearTimeout(t); resolve() }
         })
         wakeUp = null

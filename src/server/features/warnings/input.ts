@@ -8,16 +8,13 @@ import type { Db } from '../../db/database.js'
 import { inScope, scopeOf, type Scope } from '../../db/scope.js'
 import { AppError } from '../../errors.js'
 import { badField, checkRegion, requiredText } from '../directory/input.js'
-import type { WarningInput, WarningTargetInput } from './schema.js'
+import { MAX_RADIUS_KM, type WarningInput, type WarningTargetInput } from './schema.js'
 
 /** A workflow step the warning's status does not allow (submit twice, approve a draft, …). */
 export const illegalTransition = (message: string) => new AppError('ILLEGAL_TRANSITION', 409, message)
 
 export const emptyTargetError = () =>
   new AppError('EMPTY_TARGET', 400, '预警范围为空：请至少选择一个区划、多边形、圆形区域或联动工作群', [{ field: 'target' }])
-
-// CAP circles are in km; 500 km already covers a whole province.
-const MAX_RADIUS_KM = 500
 
 export function normaliseTarget(t: WarningTargetInput): WarningTarget {
   return {

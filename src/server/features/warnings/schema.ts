@@ -2,40 +2,42 @@ import { Type, type Static, type TSchema } from 'typebox'
 import { RESPONSIBILITY_ROLE_KEYS } from '../../../domain/people/units.js'
 import { CHANNEL_KEYS, DELIVERY_STATES, RECIPIENT_STATES } from '../../../domain/warnings/delivery.js'
 import { EVENT_CLASS_KEYS, WARNING_PURPOSES, WARNING_STATUSES } from '../../../domain/warnings/levels.js'
+import { Distance, Id, Latitude, Longitude, Page, PageSize, Version } from '../../schema/numbers.js'
 
 const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 const Time = Type.String({ format: 'date-time' })
 const NullableTime = nullable(Time)
-const Id = (title: string) => Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, title })
-const Version = Type.Integer({ minimum: 1, title: '版本号' })
 const Reason = Type.String({ minLength: 1, maxLength: 500, title: '原因' })
 
 export const RegionCode = Type.String({ pattern: '^[0-9]{12}$', title: '发布区划', description: '12 位统计用区划代码；预警范围只能在其下' })
+
+/** Largest circle a warning may target; a province fits, a wrong unit (metres for km) does not. */
+export const MAX_RADIUS_KM = 500
 
 export const IdParam = Type.Object({ id: Id('预警编号') })
 export const RecipientParam = Type.Object({ id: Id('预警编号'), personId: Id('人员编号') })
 export const TaskParam = Type.Object({ id: Id('任务编号') })
 
-export const VersionQuery = Type.Object({ version: Version }, { additionalProperties: false })
+export const VersionQuery = Type.Object({ version: Version() }, { additionalProperties: false })
 
 const page = {
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1, title: '页码' })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20, title: '每页条数' })),
+  page: Type.Optional(Page({ default: 1 })),
+  pageSize: Type.Optional(PageSize(200, { default: 20 })),
 }
 
 export const Channel = Type.Enum(CHANNEL_KEYS, { title: '发送渠道' })
 export const Level = Type.Integer({ minimum: 1, maximum: 4, title: '预警级别', description: '1 红色（最高）、2 橙色、3 黄色、4 蓝色' })
 
-// Coordinates are checked in input.ts, where the message can name the ring and the point.
-const LatLng = Type.Tuple([Type.Number({ title: '纬度' }), Type.Number({ title: '经度' })])
+// The schema bounds each number; input.ts then names the ring and the point of a bad position.
+const LatLng = Type.Tuple([Latitude(), Longitude()])
 
 export const WarningTarget = Type.Object({
   regions: Type.Optional(Type.Array(Type.String({ pattern: '^[0-9]{12}$', title: '预警区划' }), { maxItems: 500, uniqueItems: true, title: '预警区划', description: '每个区划代表其全部下级' })),
   polygons: Type.Optional(Type.Array(Type.Array(LatLng, { maxItems: 2000, title: '多边形' }), { maxItems: 50, title: '多边形', description: '闭合环，[纬度, 经度]，WGS84，至少 4 个点且首尾相同' })),
   circles: Type.Optional(Type.Array(Type.Object({
-    lat: Type.Number({ title: '圆心纬度' }),
-    lng: Type.Number({ title: '圆心经度' }),
-    radiusKm: Type.Number({ title: '半径（公里）' }),
+    lat: Latitude('圆心纬度'),
+    lng: Longitude('圆心经度'),
+    radiusKm: Distance('半径（公里）', MAX_RADIUS_KM),
   }, { additionalProperties: false }), { maxItems: 50, title: '圆形区域' })),
   roles: Type.Optional(Type.Array(Type.Enum(RESPONSIBILITY_ROLE_KEYS, { title: '职责' }), { uniqueItems: true, title: '职责', description: '为空时为默认的预警责任人职责' })),
   groupIds: Type.Optional(Type.Array(Id('联动工作群'), { maxItems: 100, uniqueItems: true, title: '联动工作群' })),
@@ -87,17 +89,17 @@ const warningFields = {
 export const WarningInput = Type.Object(warningFields, { additionalProperties: false, description: '未提供叫应策略时按级别取默认策略' })
 export type WarningInput = Static<typeof WarningInput>
 
-export const WarningDraftUpdate = Type.Object({ ...warningFields, version: Version }, { additionalProperties: false, description: '整体替换草稿' })
+export const WarningDraftUpdate = Type.Object({ ...warningFields, version: Version() }, { additionalProperties: false, description: '整体替换草稿' })
 export type WarningDraftUpdate = Static<typeof WarningDraftUpdate>
 
-export const VersionBody = Type.Object({ version: Version }, { additionalProperties: false })
+export const VersionBody = Type.Object({ version: Version() }, { additionalProperties: false })
 export type VersionBody = Static<typeof VersionBody>
 
-export const ReasonBody = Type.Object({ version: Version, reason: Reason }, { additionalProperties: false })
+export const ReasonBody = Type.Object({ version: Version(), reason: Reason }, { additionalProperties: false })
 export type ReasonBody = Static<typeof ReasonBody>
 
 export const WarningRevision = Type.Object({
-  version: Version,
+  version: Version(),
   headline: Type.Optional(warningFields.headline),
   description: Type.Optional(warningFields.description),
   instruction: Type.Optional(warningFields.instruction),

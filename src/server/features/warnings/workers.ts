@@ -3,7 +3,8 @@ import type { Channel } from '../../../domain/warnings/delivery.js'
 import { adaptersFor, closeAdapters } from '../../channels/index.js'
 import type { ChannelAdapter } from '../../channels/types.js'
 import type { Clock } from '../../jobs/clock.js'
-import type { Db } from '../../db/database.js'
+import { connectionStringOf, type Db } from '../../db/database.js'
+import { startWorkerInstance, type WorkerInstance } from '../../jobs/instance.js'
 import { JOBS_TOPIC } from '../../jobs/queue.js'
 import { createRunner, type JobHandler, type Runner } from '../../jobs/runner.js'
 import { CLOSE_QUEUE, closeOut, type ClosePayload } from './close.js'
@@ -33,9 +34,12 @@ export function warningEngine(deps: {
   clock: Clock
   publicBaseUrl: string
   adapters: Map<Channel, ChannelAdapter>
+  instance?: WorkerInstance
   log?: { error: (obj: object, msg: string) => void }
 }): WarningEngine {
-  const dispatcher = createDispatcher({ db: deps.db, clock: deps.clock, publicBaseUrl: deps.publicBaseUrl, adapters: deps.adapters, log: deps.log })
+  const dispatcher = createDispatcher({
+    db: deps.db, clock: deps.clock, publicBaseUrl: deps.publicBaseUrl, adapters: deps.adapters, instance: deps.instance, log: deps.log,
+  })
   const runner = createRunner({
     db: deps.db,
     clock: deps.clock,
@@ -55,8 +59,10 @@ export function warningEngine(deps: {
  */
 export async function startWarningWorkers(app: FastifyInstance): Promise<() => Promise<void>> {
   const adapters = adaptersFor(app.channels, { db: app.db, clock: app.clock })
+  const url = connectionStringOf(app.db)
+  const instance = url === null ? undefined : await startWorkerInstance(url, app.log)
   const { runner, dispatcher } = warningEngine({
-    db: app.db, clock: app.clock, publicBaseUrl: app.channels.publicBaseUrl, adapters, log: app.log,
+    db: app.db, clock: app.clock, publicBaseUrl: app.channels.publicBaseUrl, adapters, instance, log: app.log,
   })
   // LISTEN/NOTIFY: work queued by any instance wakes this one at once; polling is the fallback.
   const unsubscribe = [
@@ -69,6 +75,8 @@ export async function startWarningWorkers(app: FastifyInstance): Promise<() => P
     for (const off of unsubscribe) off()
     await runner.stop()
     await dispatcher.stop()
+    // Last: once nothing of ours is in flight, the row and the lock can go.
+    await instance?.close()
     closeAdapters(adapters)
   }
 }

@@ -154,7 +154,7 @@ describe('validation names the field and the value in Chinese', () => {
     const lat = await refused(draft({ target: { polygons: [[[95, 120.1], [30.9, 120.1], [30.9, 120.2], [95, 120.1]]] } }))
     expect(lat.message).toContain('纬度')
     expect((await refused(draft({ target: { circles: [{ lat: 30.8, lng: 120.1, radiusKm: 0 }] } }))).message).toContain('必须大于 0')
-    expect((await refused(draft({ target: { circles: [{ lat: 30.8, lng: 120.1, radiusKm: 600 }] } }))).message).toContain('不能超过 500')
+    expect((await refused(draft({ target: { circles: [{ lat: 30.8, lng: 120.1, radiusKm: 600 }] } }))).message).toBe('“半径（公里）”的值“600”不能大于 500')
   })
 
   it('ladder numbers that fit together', async () => {

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import readline from 'node:readline'
 import { startPeers } from './index.js'
 import type { VoiceResult } from './voice-gateway.js'
@@ -11,11 +12,16 @@ import type { VoiceResult } from './voice-gateway.js'
  * :3000), PEERS_SMS_PORT (4010), PEERS_VOICE_PORT (4011), PEERS_SMTP_PORT (2525), PEERS_ROBOT_PORT
  * (4012), PEERS_TOKEN, SHOUWANG_CALLBACK_SECRET, PEERS_AUTO_RECEIPT (true), PEERS_VOICE_RESULT
  * (confirmed | no_answer | empty), PEERS_DINGTALK_SECRET (加签 secret of the demo 钉钉 robot).
+ *
+ * Callbacks are signed with SHOUWANG_CALLBACK_SECRET: give the secret shown on a running server's
+ * 网关回调 page, or leave it unset and start the server with the random one printed here. The
+ * `secret` command switches to another secret without a restart.
  */
 const env = process.env
 const serverUrl = (env.SHOUWANG_SERVER_URL ?? `http://127.0.0.1:${env.PORT ?? 3000}`).replace(/\/$/, '')
 const token = env.PEERS_TOKEN ?? 'shouwang-demo-token'
-const callbackSecret = env.SHOUWANG_CALLBACK_SECRET ?? 'shouwang-demo-secret'
+// Random rather than a fixed demo value: a printed default would end up in someone's production.
+const callbackSecret = env.SHOUWANG_CALLBACK_SECRET || crypto.randomBytes(32).toString('hex')
 const voiceResult = env.PEERS_VOICE_RESULT === 'confirmed' || env.PEERS_VOICE_RESULT === 'no_answer' ? env.PEERS_VOICE_RESULT : null
 const dingtalkSecret = env.PEERS_DINGTALK_SECRET || null
 
@@ -42,7 +48,7 @@ const peers = await startPeers({
   onCallback: (path, body, result) => {
     const what = path === '/sms/receipt' ? '短信回执' : path === '/sms/reply' ? '短信回复' : '语音结果'
     if (result.status >= 200 && result.status < 300) say(`${what}已回传服务器：${JSON.stringify(body)} → ${JSON.stringify(result.body)}`)
-    else say(`${what}未被服务器接受（HTTP ${result.status || '无法连接'}）：${JSON.stringify(result.body)}；请确认守望已按上面的环境变量启动`)
+    else say(`${what}未被服务器接受（HTTP ${result.status || '无法连接'}）：${JSON.stringify(result.body)}；请确认守望已按上面的环境变量启动，或用 secret 命令改用服务器“网关回调”页面上的密钥`)
   },
 })
 
@@ -53,10 +59,11 @@ console.log(`  语音网关      ${peers.voice.url}（来电${voiceResult === 'c
 console.log(`  邮件服务器    smtp://${peers.smtp.host}:${peers.smtp.port}（无需登录）`)
 console.log(`  企业微信机器人 ${peers.robot.wecomUrl('demo')}`)
 console.log(`  钉钉机器人    ${peers.robot.dingtalkUrl('demo')}${dingtalkSecret ? `（加签密钥：${dingtalkSecret}）` : ''}`)
-console.log(`回执与回复发往 ${serverUrl}/api/gateway。请用以下环境变量启动守望服务：`)
+console.log(`回执与回复发往 ${serverUrl}/api/gateway，以回调密钥签名。请用以下环境变量启动守望服务`)
+console.log('（服务已在运行、未设 SHOUWANG_CALLBACK_SECRET 时，也可输入 secret <密钥>，改用其“网关回调”页面上的回调密钥）：')
 for (const [name, value] of Object.entries({ ...vars, SHOUWANG_PUBLIC_URL: serverUrl })) console.log(`${name}=${value}`)
 console.log('把上面的机器人地址填入联动工作群的“企业微信/钉钉机器人”即可收到群消息。')
-console.log('命令：answer <呼叫编号|last> [confirmed|answered|no_answer|busy|failed]  模拟接听；reply <手机号> <内容>  模拟短信回复；quit  退出')
+console.log('命令：answer <呼叫编号|last> [confirmed|answered|no_answer|busy|failed]  模拟接听；reply <手机号> <内容>  模拟短信回复；secret <回调密钥>  更换签名密钥；quit  退出')
 
 const rl = readline.createInterface({ input: process.stdin, terminal: false })
 rl.on('line', (line) => void command(line.trim()))
@@ -70,10 +77,13 @@ async function command(line: string): Promise<void> {
       await peers.voice.answer(args[0] === 'last' ? peers.voice.received.at(-1)?.id ?? '' : args[0], result)
     } else if (verb === 'reply' && args.length >= 2) {
       await peers.sms.reply(args[0], args.slice(1).join(' '))
+    } else if (verb === 'secret' && args[0]) {
+      peers.setCallbackSecret(args[0])
+      say('此后的回调改用新的回调密钥签名')
     } else if (verb === 'quit' || verb === 'exit') {
       await stop()
     } else if (verb) {
-      console.log('命令：answer <呼叫编号|last> [confirmed|answered|no_answer|busy|failed]；reply <手机号> <内容>；quit')
+      console.log('命令：answer <呼叫编号|last> [confirmed|answered|no_answer|busy|failed]；reply <手机号> <内容>；secret <回调密钥>；quit')
     }
   } catch (err) {
     say(`命令失败：${err instanceof Error ? err.message : String(err)}`)

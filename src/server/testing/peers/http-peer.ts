@@ -52,9 +52,19 @@ export type Callbacks = {
 }
 
 /**
- * Posts a signed callback the way a real gateway does. With `retry`, an answer of 404 (the server
- * has not yet recorded the message id: the receipt overtook the send's own bookkeeping), a 5xx or
- * a connection error is tried again with backoff, as gateways do.
+ * What a peer signs its callbacks with: a fixed secret (SHOUWANG_CALLBACK_SECRET), or a lookup
+ * made per callback, e.g. `() => storedCallbackSecret(app.db)` for a server that generated its own.
+ */
+export type CallbackSecretSource = string | null | (() => string | null | Promise<string | null>)
+
+export async function resolveSecret(source: CallbackSecretSource | undefined): Promise<string | null> {
+  return typeof source === 'function' ? source() : source ?? null
+}
+
+/**
+ * Posts a signed callback the way a real gateway does. With `retry`, an answer of 404, a 5xx or
+ * a connection error is tried again with backoff, as gateways do. (A receipt that overtakes the
+ * send's own bookkeeping is answered 200 and kept by the server until the send is recorded.)
  */
 export async function postCallback(url: string, body: unknown, secret: string | null, opts: { retry?: boolean; signal?: AbortSignal } = {}): Promise<CallbackResult> {
   const raw = JSON.stringify(body)

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { smsAdapter } from '../../channels/sms.js'
 import { voiceAdapter } from '../../channels/voice.js'
+import { applyWaitingCallbacks } from '../../features/gateway/callbacks.js'
+import { storedCallbackSecret } from '../../features/gateway/secret.js'
 import { outgoing } from '../outgoing.js'
 import { testApp } from '../test-app.js'
 import { insertDelivery, insertPerson, insertRecipient, insertWarning } from '../warning-rows.js'
@@ -10,14 +12,14 @@ import { sleep } from './http-peer.js'
 import { startPeers, type Peers } from './index.js'
 import { startSmsGateway } from './sms-gateway.js'
 
-const SECRET = 'peer-secret'
 let app: FastifyInstance
 let peers: Peers
 const never = new AbortController().signal
 
 beforeAll(async () => {
-  peers = await startPeers({ token: 't0ken', callbackSecret: SECRET, autoReceipt: true })
-  app = await testApp({ channels: { ...peers.channels('http://placeholder'), callbackSecret: SECRET } })
+  // Nothing configured: the peers sign with the secret the server generated for itself.
+  peers = await startPeers({ token: 't0ken', callbackSecret: () => storedCallbackSecret(app.db), autoReceipt: true })
+  app = await testApp({ channels: peers.channels('http://placeholder') })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
   app.channels.publicBaseUrl = base
@@ -38,7 +40,7 @@ async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promis
 }
 
 describe('loopback peers against the server', () => {
-  it('SMS: the automatic receipt waits until the send is recorded, then marks it delivered', async () => {
+  it('SMS: the automatic receipt is kept until the send is recorded, then marks it delivered', async () => {
     const w = await insertWarning(app.db)
     const p = await insertPerson(app.db)
     await insertRecipient(app.db, w.id, p.id)
@@ -46,9 +48,11 @@ describe('loopback peers against the server', () => {
     const sms = smsAdapter(app.channels.sms!)
     const result = await sms.send(outgoing({ key: `peer-${d.id}`, address: p.mobile! }), never)
     expect(result.state).toBe('sent')
-    // As the dispatcher records it, a moment after the gateway answered.
-    await sleep(100)
-    await app.db.updateTable('delivery').set({ state: 'sent', providerId: result.state === 'sent' ? result.providerId! : null }).where('id', '=', d.id).execute()
+    // As the dispatcher records it, a moment after the gateway answered (and its receipt came).
+    const providerId = result.state === 'sent' ? result.providerId! : null
+    await until(() => app.db.selectFrom('inboundMessage').select('outcome').where('providerKey', '=', `sms:${providerId}:delivered`).execute(), (r) => r.length === 1)
+    await app.db.updateTable('delivery').set({ state: 'sent', providerId }).where('id', '=', d.id).execute()
+    await applyWaitingCallbacks(app.db, new Date(), [{ channel: 'sms', providerId }])
     const row = await until(() => app.db.selectFrom('delivery').select('state').where('id', '=', d.id).executeTakeFirstOrThrow(), (r) => r.state === 'delivered')
     expect(row.state).toBe('delivered')
   })
@@ -78,6 +82,18 @@ describe('loopback peers against the server', () => {
     expect(res).toEqual({ status: 200, body: { outcome: 'acknowledged' } })
     const r = await app.db.selectFrom('warningRecipient').select(['state', 'ackChannel']).where('warningId', '=', w.id).where('personId', '=', p.id).executeTakeFirstOrThrow()
     expect(r).toEqual({ state: 'acknowledged', ackChannel: 'voice' })
+  })
+
+  it('peers sign with SHOUWANG_CALLBACK_SECRET when the server has one', async () => {
+    app.channels.callbackSecret = 'set-in-the-environment'
+    try {
+      expect((await peers.sms.reply('13800000000', '1')).status).toBe(401)
+      peers.setCallbackSecret('set-in-the-environment')
+      expect(await peers.sms.reply('13800000000', '1')).toEqual({ status: 200, body: { outcome: 'unknown_sender' } })
+    } finally {
+      app.channels.callbackSecret = null
+      peers.setCallbackSecret(() => storedCallbackSecret(app.db))
+    }
   })
 
   it('a peer with the wrong secret is refused', async () => {

@@ -1,5 +1,8 @@
 import http from 'node:http'
-import { authorised, stopSignal, type CallbackResult, Faults, listen, postCallback, readBody, sendJson, shutdown, sleep, waitForCount } from './http-peer.js'
+import {
+  authorised, stopSignal, type CallbackResult, type CallbackSecretSource, Faults, listen, postCallback, readBody, resolveSecret, sendJson,
+  shutdown, sleep, waitForCount,
+} from './http-peer.js'
 
 export type SmsMessage = { id: string; key: string; to: string; text: string; at: Date }
 
@@ -9,7 +12,8 @@ export type SmsGatewayOptions = {
   token?: string | null
   /** Base of the server's gateway callbacks, e.g. http://127.0.0.1:3000/api/gateway. */
   callbackUrl?: string | null
-  callbackSecret?: string | null
+  /** The server's callback secret; callbacks without it are refused. */
+  callbackSecret?: CallbackSecretSource
   /** Post a 'delivered' receipt for every new message, as a real gateway would a moment later. */
   autoReceipt?: boolean
   /** Called for each new message (the demo CLI prints them). */
@@ -32,6 +36,7 @@ export type SmsGateway = {
   /** An SMS from a phone to the service number, e.g. reply('13800000001', '收到'); `id` repeats one. */
   reply(from: string, text: string, opts?: { at?: Date; id?: string }): Promise<CallbackResult>
   setCallbackUrl(url: string | null): void
+  setCallbackSecret(secret: CallbackSecretSource): void
   waitFor(n: number, timeoutMs?: number): Promise<SmsMessage[]>
   close(): Promise<void>
 }
@@ -51,11 +56,12 @@ export async function startSmsGateway(opts: SmsGatewayOptions = {}): Promise<Sms
   let issued = 0
   const stopping = stopSignal()
   let callbackUrl = opts.callbackUrl ?? null
+  let secret = opts.callbackSecret ?? null
   let replies = 0
 
   const callback = async (path: string, body: unknown, retry: boolean): Promise<CallbackResult> => {
     if (!callbackUrl) throw new Error('SMS peer: no callbackUrl set')
-    const result = await postCallback(`${callbackUrl}${path}`, body, opts.callbackSecret ?? null, { retry, signal: stopping.signal })
+    const result = await postCallback(`${callbackUrl}${path}`, body, await resolveSecret(secret), { retry, signal: stopping.signal })
     opts.onCallback?.(path, body, result)
     return result
   }
@@ -104,6 +110,7 @@ export async function startSmsGateway(opts: SmsGatewayOptions = {}): Promise<Sms
       id: o.id ?? `mo-${Date.now()}-${++replies}`, from, text, ...(o.at ? { at: o.at.toISOString() } : {}),
     }, false),
     setCallbackUrl: (url) => { callbackUrl = url },
+    setCallbackSecret: (next) => { secret = next },
     waitFor: (n, timeoutMs) => waitForCount(received, n, 'SMS messages', timeoutMs),
     close: async () => {
       stopping.abort()

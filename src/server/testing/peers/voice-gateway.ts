@@ -1,5 +1,8 @@
 import http from 'node:http'
-import { authorised, stopSignal, type CallbackResult, Faults, listen, postCallback, readBody, sendJson, shutdown, sleep, waitForCount } from './http-peer.js'
+import {
+  authorised, stopSignal, type CallbackResult, type CallbackSecretSource, Faults, listen, postCallback, readBody, resolveSecret, sendJson,
+  shutdown, sleep, waitForCount,
+} from './http-peer.js'
 
 export type VoiceCall = { id: string; key: string; to: string; speech: string; callbackUrl: string; at: Date }
 export type VoiceResult = 'confirmed' | 'answered' | 'no_answer' | 'busy' | 'failed'
@@ -12,7 +15,8 @@ export type VoiceGatewayOptions = {
    * callbackUrl each call carries: tests build the app before they know its port.
    */
   callbackUrl?: string | null
-  callbackSecret?: string | null
+  /** The server's callback secret; callbacks without it are refused. */
+  callbackSecret?: CallbackSecretSource
   /** Post this result for every new call; null (the default) leaves calls unanswered. */
   autoResult?: 'confirmed' | 'no_answer' | null
   onCall?: (call: VoiceCall) => void
@@ -29,6 +33,7 @@ export type VoiceGateway = {
   /** The callee's answer: 'confirmed' is pressing 1. */
   answer(id: string, result: VoiceResult, digits?: string): Promise<CallbackResult>
   setCallbackUrl(url: string | null): void
+  setCallbackSecret(secret: CallbackSecretSource): void
   setAutoResult(result: 'confirmed' | 'no_answer' | null): void
   waitFor(n: number, timeoutMs?: number): Promise<VoiceCall[]>
   close(): Promise<void>
@@ -49,13 +54,14 @@ export async function startVoiceGateway(opts: VoiceGatewayOptions = {}): Promise
   let issued = 0
   const stopping = stopSignal()
   let callbackBase = opts.callbackUrl ?? null
+  let secret = opts.callbackSecret ?? null
   let autoResult = opts.autoResult ?? null
 
   const resultUrl = (call: VoiceCall) => (callbackBase ? `${callbackBase}/voice/result` : call.callbackUrl)
 
   const post = async (call: VoiceCall, result: VoiceResult, digits: string | undefined, retry: boolean) => {
     const body = digits === undefined ? { id: call.id, result } : { id: call.id, result, digits }
-    const res = await postCallback(resultUrl(call), body, opts.callbackSecret ?? null, { retry, signal: stopping.signal })
+    const res = await postCallback(resultUrl(call), body, await resolveSecret(secret), { retry, signal: stopping.signal })
     opts.onCallback?.('/voice/result', body, res)
     return res
   }
@@ -107,6 +113,7 @@ export async function startVoiceGateway(opts: VoiceGatewayOptions = {}): Promise
       return post(call, result, digits ?? (result === 'confirmed' ? '1' : undefined), false)
     },
     setCallbackUrl: (url) => { callbackBase = url },
+    setCallbackSecret: (next) => { secret = next },
     setAutoResult: (result) => { autoResult = result },
     waitFor: (n, timeoutMs) => waitForCount(received, n, 'voice calls', timeoutMs),
     close: async () => {

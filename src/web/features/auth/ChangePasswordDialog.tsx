@@ -1,4 +1,4 @@
-import { Alert, Form, Input, Modal } from 'antd'
+import { Alert, Form, Input, Modal, type FormInstance } from 'antd'
 import { useState } from 'react'
 import { applyFieldErrors, validValues } from '../../lib/form-errors.js'
 import { isApiError, reportError } from '../../lib/http.js'
@@ -18,7 +18,8 @@ type Props = {
 
 type Values = { oldPassword: string; newPassword: string; confirm: string }
 
-export function ChangePasswordDialog({ open, forced, onDone, onCancel, onSignOut }: Props) {
+/** The change-password form's state and submit, shared by this dialog and the first-login screen. */
+export function usePasswordChange(onDone: () => void) {
   const [form] = Form.useForm<Values>()
   const [busy, setBusy] = useState(false)
 
@@ -42,7 +43,38 @@ export function ChangePasswordDialog({ open, forced, onDone, onCancel, onSignOut
       setBusy(false)
     }
   }
+  return { form, busy, submit }
+}
 
+/** 原口令 (or what the old password is called), 新口令, 确认新口令, checked as the user types. */
+export function PasswordChangeFields({ form, oldLabel = '原口令' }: { form: FormInstance<Values>; oldLabel?: string }) {
+  return (
+    <Form form={form} layout="vertical" requiredMark={false} preserve={false}>
+      <Form.Item name="oldPassword" label={oldLabel} rules={[{ required: true, message: `请输入${oldLabel}` }]}>
+        <Input.Password autoComplete="current-password" data-testid="password-old" />
+      </Form.Item>
+      <Form.Item
+        name="newPassword"
+        label="新口令"
+        extra={PASSWORD_HINT}
+        rules={newPasswordRules}
+      >
+        <Input.Password autoComplete="new-password" data-testid="password-new" />
+      </Form.Item>
+      <Form.Item
+        name="confirm"
+        label="确认新口令"
+        dependencies={['newPassword']}
+        rules={confirmRules('newPassword')}
+      >
+        <Input.Password autoComplete="new-password" data-testid="password-confirm" />
+      </Form.Item>
+    </Form>
+  )
+}
+
+export function ChangePasswordDialog({ open, forced, onDone, onCancel, onSignOut }: Props) {
+  const { form, busy, submit } = usePasswordChange(onDone)
   return (
     <Modal
       open={open}
@@ -60,27 +92,7 @@ export function ChangePasswordDialog({ open, forced, onDone, onCancel, onSignOut
       {forced && (
         <Alert type="warning" showIcon style={{ marginBottom: 16 }} title="按照安全管理要求，口令须定期更换。修改后方可继续使用系统。" />
       )}
-      <Form form={form} layout="vertical" requiredMark={false} preserve={false}>
-        <Form.Item name="oldPassword" label="原口令" rules={[{ required: true, message: '请输入原口令' }]}>
-          <Input.Password autoComplete="current-password" data-testid="password-old" />
-        </Form.Item>
-        <Form.Item
-          name="newPassword"
-          label="新口令"
-          extra={PASSWORD_HINT}
-          rules={newPasswordRules}
-        >
-          <Input.Password autoComplete="new-password" data-testid="password-new" />
-        </Form.Item>
-        <Form.Item
-          name="confirm"
-          label="确认新口令"
-          dependencies={['newPassword']}
-          rules={confirmRules('newPassword')}
-        >
-          <Input.Password autoComplete="new-password" data-testid="password-confirm" />
-        </Form.Item>
-      </Form>
+      <PasswordChangeFields form={form} />
     </Modal>
   )
 }

@@ -42,8 +42,11 @@ export function LoginPage() {
         setError({ text: e.message, type: 'error' })
         totpRef.current?.focus()
       } else {
-        // Wrong password, locked, disabled, too many attempts: the server's words, as written.
-        setError({ text: isApiError(e) ? e.message : '登录失败，请稍后再试', type: 'error' })
+        // Wrong password, throttled, or (after a right password) locked or disabled: the server's
+        // words as written, since only it knows until when and whom to ask. Waiting or asking
+        // someone is a warning; a wrong password is an error.
+        const wait = isApiError(e, 'TOO_MANY_ATTEMPTS') || isApiError(e, 'ACCOUNT_LOCKED') || isApiError(e, 'ACCOUNT_DISABLED')
+        setError({ text: isApiError(e) ? e.message : '登录失败，请稍后再试', type: wait ? 'warning' : 'error' })
         form.setFieldValue('password', '')
       }
     } finally {

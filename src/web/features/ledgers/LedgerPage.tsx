@@ -134,7 +134,12 @@ export function LedgerPage() {
       <Typography.Title level={5} style={{ margin: '20px 0 8px' }}>
         导入记录 <Tag>{region.name}</Tag>
       </Typography.Title>
-      <ImportHistory regionCode={region.code} tick={historyTick} onOpen={(imp) => { setAnnexKey(imp.annex); setImportId(imp.id) }} />
+      <ImportHistory
+        regionCode={region.code}
+        tick={historyTick}
+        onOpen={(imp) => { setAnnexKey(imp.annex); setImportId(imp.id) }}
+        onDeleted={writable ? (imp) => setImportId((open) => (open === imp.id ? null : open)) : undefined}
+      />
     </Page>
   )
 }

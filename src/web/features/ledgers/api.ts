@@ -15,6 +15,8 @@ export const listImportRows = (id: number, q: RowsQuery, signal?: AbortSignal) =
   http.get<Paged<ImportRow>>(`/api/ledgers/imports/${id}/rows`, q, { signal })
 export const listImports = (q: ImportListQuery, signal?: AbortSignal) => http.get<Paged<ImportDetail>>('/api/ledgers/imports', q, { signal })
 export const commitImport = (id: number) => http.post<CommitSummary>(`/api/ledgers/imports/${id}/commit`, {}, { quiet: true })
+/** Removes a batch that was not committed (parsing, previewed or failed); a committed one stays as the record. */
+export const deleteImport = (id: number) => http.del<{ ok: boolean }>(`/api/ledgers/imports/${id}`)
 
 export const exportUrl = (annex: string, regionCode: string) => `/api/ledgers/${annex}/export?regionCode=${regionCode}`
 export const templateUrl = (annex: string) => `/api/ledgers/${annex}/template`

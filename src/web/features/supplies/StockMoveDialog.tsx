@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react'
 import { MOVEMENT_KINDS } from '../../../domain/resources/kinds.js'
 import { toast } from '../../lib/feedback.js'
 import { applyFieldErrors, validValues } from '../../lib/form-errors.js'
-import { reportError } from '../../lib/http.js'
+import { isApiError, reportError } from '../../lib/http.js'
 import { moveStock, type Supply } from './api.js'
 import { formatQuantity } from './class-tree.js'
 
@@ -19,11 +19,13 @@ const REASON_HINTS: Record<MoveKind, string> = {
 type Values = { quantity: number; reason: string }
 
 /** 入库 / 出库 / 报损 / 盘点 of one line; 盘点 states the counted total, not a change. */
-export function StockMoveDialog({ supply, kind, onClose, onDone }: {
+export function StockMoveDialog({ supply, kind, onClose, onDone, onStale }: {
   supply: Supply
   kind: MoveKind | null
   onClose: () => void
   onDone: () => void
+  /** The line changed since it was shown (409): reload it. */
+  onStale: () => void
 }) {
   const [form] = Form.useForm<Values>()
   const [busy, setBusy] = useState(false)
@@ -42,13 +44,15 @@ export function StockMoveDialog({ supply, kind, onClose, onDone }: {
     if (!v || !kind) return
     setBusy(true)
     try {
-      // A count states an absolute total, so it must match the stock the counter saw.
-      await moveStock(supply.id, { kind, quantity: v.quantity, reason: v.reason.trim(), ...(counting ? { version: supply.version } : {}) })
+      // Booked against the line as shown: if someone moved stock meanwhile the server answers 409.
+      await moveStock(supply.id, { kind, quantity: v.quantity, reason: v.reason.trim(), version: supply.version })
       toast.success(`${label}已登记`)
       onDone()
     } catch (e) {
       applyFieldErrors(form, e)
       reportError(e)
+      // Someone moved the stock meanwhile: show the line as it is now before anything is booked.
+      if (isApiError(e, 'STALE_VERSION')) onStale()
     } finally {
       setBusy(false)
     }

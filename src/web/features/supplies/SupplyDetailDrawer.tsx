@@ -112,8 +112,8 @@ export function SupplyDetailDrawer({ id, onClose, onChanged, onEdit }: Props) {
               { key: 'history', label: '操作记录', children: <HistoryTimeline entries={s.history} /> },
             ]}
           />
-          <StockMoveDialog supply={s} kind={moving} onClose={() => setMoving(null)} onDone={() => { setMoving(null); changed() }} />
-          <TransferDialog supply={s} open={transferring} onClose={() => setTransferring(false)} onDone={() => { setTransferring(false); changed() }} />
+          <StockMoveDialog supply={s} kind={moving} onClose={() => setMoving(null)} onDone={() => { setMoving(null); changed() }} onStale={changed} />
+          <TransferDialog supply={s} open={transferring} onClose={() => setTransferring(false)} onDone={() => { setTransferring(false); changed() }} onStale={changed} />
         </div>
       )}
     </Drawer>

@@ -2,7 +2,7 @@ import { Form, Input, InputNumber, Modal, Typography } from 'antd'
 import { useEffect, useState } from 'react'
 import { toast } from '../../lib/feedback.js'
 import { applyFieldErrors, validValues } from '../../lib/form-errors.js'
-import { reportError } from '../../lib/http.js'
+import { isApiError, reportError } from '../../lib/http.js'
 import { ResourceSelect } from '../resources/ResourceSelect.js'
 import { transferStock, type Supply } from './api.js'
 import { formatQuantity } from './class-tree.js'
@@ -13,11 +13,13 @@ type Values = { quantity: number; reason: string; toStoragePointId: number }
  * 调拨: moves part of a line to another storage point. The server books it as a pair of movements
  * (调拨出库 here, 调拨入库 at the target line, created there if missing), so both ledgers add up.
  */
-export function TransferDialog({ supply, open, onClose, onDone }: {
+export function TransferDialog({ supply, open, onClose, onDone, onStale }: {
   supply: Supply
   open: boolean
   onClose: () => void
   onDone: () => void
+  /** The line changed since it was shown (409): reload it. */
+  onStale: () => void
 }) {
   const [form] = Form.useForm<Values>()
   const [busy, setBusy] = useState(false)
@@ -31,12 +33,14 @@ export function TransferDialog({ supply, open, onClose, onDone }: {
     if (!v) return
     setBusy(true)
     try {
-      const r = await transferStock(supply.id, { quantity: v.quantity, reason: v.reason.trim(), toStoragePointId: v.toStoragePointId })
+      const r = await transferStock(supply.id, { quantity: v.quantity, reason: v.reason.trim(), version: supply.version, toStoragePointId: v.toStoragePointId })
       toast.success(`已调拨 ${formatQuantity(v.quantity)} ${supply.unit} 至${r.to.storagePointName ?? r.to.regionName}`)
       onDone()
     } catch (e) {
       applyFieldErrors(form, e)
       reportError(e)
+      // Someone moved the stock meanwhile: show the line as it is now before anything is booked.
+      if (isApiError(e, 'STALE_VERSION')) onStale()
     } finally {
       setBusy(false)
     }

@@ -5,13 +5,16 @@ import { RegionPicker } from '../../components/RegionPicker.js'
 import { toast } from '../../lib/feedback.js'
 import { applyFieldErrors, validValues } from '../../lib/form-errors.js'
 import { isApiError, reportError } from '../../lib/http.js'
-import { assignRole, type RoleOption, type User } from './api.js'
+import { assignRole, isPending, type RoleOption, type User } from './api.js'
 import { roleSelectOptions } from './role-options.js'
 
 type Props = { user: User | null; roles: RoleOption[]; onClose: () => void; onSaved: () => void }
 type Values = { role: string; regionCode: string }
 
-/** 分配角色与辖区 (安全管理员): a role tied to a level must be given a region of that level. */
+/**
+ * 分配角色与辖区 (安全管理员): a role tied to a level must be given a region of that level. Giving
+ * or taking an administrator role is filed for a second administrator's approval.
+ */
 export function RoleDialog({ user, roles, onClose, onSaved }: Props) {
   const [form] = Form.useForm<Values>()
   const [busy, setBusy] = useState(false)
@@ -24,8 +27,9 @@ export function RoleDialog({ user, roles, onClose, onSaved }: Props) {
     if (!v) return
     setBusy(true)
     try {
-      await assignRole(user.id, { ...v, version: user.version })
-      toast.success(`已为“${user.displayName}”分配角色`)
+      const r = await assignRole(user.id, { ...v, version: user.version })
+      if (isPending(r)) toast.info(`已提交审批：${r.approval.summary}，须由另一名管理员批准后生效`)
+      else toast.success(`已为“${user.displayName}”分配角色`)
       onSaved()
     } catch (e) {
       reportError(e)

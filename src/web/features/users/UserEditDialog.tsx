@@ -3,12 +3,15 @@ import { useState } from 'react'
 import { toast } from '../../lib/feedback.js'
 import { applyFieldErrors, validValues } from '../../lib/form-errors.js'
 import { isApiError, reportError } from '../../lib/http.js'
-import { updateUser, type User } from './api.js'
+import { isPending, updateUser, type User } from './api.js'
 
 type Props = { user: User | null; onClose: () => void; onSaved: () => void }
 type Values = { displayName: string; disabled: boolean }
 
-/** Name and 停用 (系统管理员); a stale version closes the dialog and reloads the list. */
+/**
+ * Name and 停用 (系统管理员); a stale version closes the dialog and reloads the list. Disabling or
+ * enabling an administrator account is filed for a second administrator's approval.
+ */
 export function UserEditDialog({ user, onClose, onSaved }: Props) {
   const [form] = Form.useForm<Values>()
   const [busy, setBusy] = useState(false)
@@ -19,8 +22,9 @@ export function UserEditDialog({ user, onClose, onSaved }: Props) {
     if (!v) return
     setBusy(true)
     try {
-      await updateUser(user.id, { displayName: v.displayName.trim(), disabled: v.disabled, version: user.version })
-      toast.success('账号已保存')
+      const r = await updateUser(user.id, { displayName: v.displayName.trim(), disabled: v.disabled, version: user.version })
+      if (isPending(r)) toast.info(`已提交审批：${r.approval.summary}，须由另一名管理员批准后生效`)
+      else toast.success('账号已保存')
       onSaved()
     } catch (e) {
       reportError(e)

@@ -1,5 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons'
-import { Button, Input, Popconfirm, Select, Space, Tag, Tooltip, type TableColumnsType } from 'antd'
+import { Button, Input, Popconfirm, Select, Space, Tabs, Tag, Tooltip, type TableColumnsType } from 'antd'
 import { useState } from 'react'
 import { Page, PagedTable, PageHeader, Toolbar } from '../../components/PageTable.js'
 import { toast } from '../../lib/feedback.js'
@@ -9,6 +9,8 @@ import { usePagedList } from '../../lib/use-paged-list.js'
 import { useRegionFilter } from '../../shell/region-filter.js'
 import { useCan, useMe } from '../../shell/session.js'
 import { listRoles, listUsers, unlockUser, type User } from './api.js'
+import { ApprovalList } from './ApprovalList.js'
+import { OneTimePasswordModal, type Shown } from './OneTimePasswordModal.js'
 import { ResetPasswordDialog } from './ResetPasswordDialog.js'
 import { RoleDialog } from './RoleDialog.js'
 import { roleSelectOptions } from './role-options.js'
@@ -26,6 +28,13 @@ function StatusTag({ u }: { u: User }) {
       </Tooltip>
     )
   }
+  if (u.mustChangePassword) {
+    return (
+      <Tooltip title="本人尚未用一次性口令登录并修改口令">
+        <Tag color="gold">待改口令</Tag>
+      </Tooltip>
+    )
+  }
   return <Tag color="green">正常</Tag>
 }
 
@@ -36,6 +45,7 @@ export function UserListPage() {
   const [q, setQ] = useState('')
   const [role, setRole] = useState<string | undefined>()
   const [dialog, setDialog] = useState<Dialog>(null)
+  const [shown, setShown] = useState<Shown | null>(null)
   const roles = useAsync(() => listRoles(), [])
   const list = usePagedList((p, signal) => listUsers(p, signal), { regionCode: region.code, q: q || undefined, role })
   const manage = can('users.manage')
@@ -44,6 +54,12 @@ export function UserListPage() {
   const done = () => {
     setDialog(null)
     list.reload()
+  }
+
+  /** A one-time password to show once, if any, then the list as it now is. */
+  const doneShowing = (s: Shown | null) => {
+    done()
+    setShown(s)
   }
 
   const unlock = async (u: User) => {
@@ -67,7 +83,7 @@ export function UserListPage() {
     { title: '姓名', dataIndex: 'displayName', ellipsis: true },
     { title: '角色', dataIndex: 'roleLabel', width: 170 },
     { title: '辖区', dataIndex: 'regionName', ellipsis: true },
-    { title: '状态', key: 'status', width: 72, render: (_v, u) => <StatusTag u={u} /> },
+    { title: '状态', key: 'status', width: 86, render: (_v, u) => <StatusTag u={u} /> },
     { title: '动态口令', dataIndex: 'totpEnabled', width: 86, render: (v: boolean) => (v ? <Tag color="blue">已启用</Tag> : <Tag>未启用</Tag>) },
     { title: '最近登录', dataIndex: 'lastLoginAt', width: 140, render: (v: string | null) => (v ? formatTime(v) : '从未登录') },
     {
@@ -94,9 +110,8 @@ export function UserListPage() {
     },
   ]
 
-  return (
-    <Page testId="users-page">
-      <PageHeader title="用户管理" sub={`${region.name}及下级区划的账号`} />
+  const accounts = (
+    <>
       <Toolbar
         filters={
           <>
@@ -124,16 +139,30 @@ export function UserListPage() {
         scroll={{ x: 1200 }}
         data-testid="users-table"
       />
+    </>
+  )
+
+  return (
+    <Page testId="users-page">
+      <PageHeader title="用户管理" sub={`${region.name}及下级区划的账号`} />
+      <Tabs
+        items={[
+          { key: 'accounts', label: '账号', children: accounts },
+          // Mounted only when opened, so it loads the requests as they are then.
+          { key: 'approvals', label: '管理员账号变更审批', children: <ApprovalList onDecided={doneShowing} />, destroyOnHidden: true },
+        ]}
+      />
       <UserCreateDialog
         open={dialog?.kind === 'create'}
         roles={roles.data ?? []}
         defaultRegionCode={region.code}
         onClose={() => setDialog(null)}
-        onSaved={done}
+        onSaved={doneShowing}
       />
       <UserEditDialog user={dialog?.kind === 'edit' ? dialog.user : null} onClose={() => setDialog(null)} onSaved={done} />
       <RoleDialog user={dialog?.kind === 'role' ? dialog.user : null} roles={roles.data ?? []} onClose={() => setDialog(null)} onSaved={done} />
-      <ResetPasswordDialog user={dialog?.kind === 'password' ? dialog.user : null} onClose={() => setDialog(null)} onSaved={done} />
+      <ResetPasswordDialog user={dialog?.kind === 'password' ? dialog.user : null} onClose={() => setDialog(null)} onSaved={doneShowing} />
+      <OneTimePasswordModal shown={shown} onClose={() => setShown(null)} />
     </Page>
   )
 }

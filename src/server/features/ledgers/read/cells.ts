@@ -12,6 +12,16 @@ import type { Cell, ColumnSpec, LedgerValue } from './types.js'
  */
 export type Normalised = { value: LedgerValue; unit?: string; reason?: string; aboutCell?: boolean }
 
+// NUL, and halves of a surrogate pair without the other half: an .xlsx can spell both (&#0;,
+// _x0000_, &#xD800;), and PostgreSQL stores neither in text nor in jsonb.
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+const MAYBE_UNSTORABLE = /[\u0000\ud800-\udfff]/
+
+/** Text as the database can keep it: characters it cannot store become U+FFFD (shown as �). */
+export function storableText(text: string): string {
+  return MAYBE_UNSTORABLE.test(text) ? text.replace(UNSTORABLE, '\ufffd') : text
+}
+
 /** Full-width digits, letters and punctuation to ASCII; full-width space to space; trimmed. */
 export function halfWidth(text: string): string {
   return text.normalize('NFKC').trim()

@@ -1,4 +1,5 @@
 import { TextDecoder } from 'node:util'
+import { storableText } from './cells.js'
 import { LedgerFileError, type Cell, type SheetRow } from './types.js'
 
 /**
@@ -112,7 +113,7 @@ export function detectDelimiter(sample: string): Delimiter {
 }
 
 function textCell(text: string): Cell {
-  return text.trim() === '' ? { kind: 'empty', text: '' } : { kind: 'text', text }
+  return text.trim() === '' ? { kind: 'empty', text: '' } : { kind: 'text', text: storableText(text) }
 }
 
 /**

@@ -8,6 +8,7 @@ import zlib from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { supplyLedgerSpec } from '../fixtures/messy-ledger.js'
 import { LedgerFileError, openLedger } from './read-ledger.js'
+import { uploadsRoot } from './temp-files.js'
 
 /**
  * Files that must be refused with a clear Chinese message before anything is parsed, and leave
@@ -208,10 +209,65 @@ describe('oversized sheets', () => {
 
 describe('uploads as streams', () => {
   it('leaves no temp file behind when a streamed upload is refused', async () => {
-    const before = await fs.promises.readdir(dir)
+    const leftovers = () => fs.promises.readdir(uploadsRoot()).catch(() => [])
+    const before = await leftovers()
     const bomb = zip([{ name: 'xl/workbook.xml', data: WORKBOOK }, { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(20 * 1024 * 1024, 0x20) }])
     expect((await refusal(Readable.from([bomb]))).code).toBe('LEDGER_ZIP_BOMB')
     expect((await refusal(Readable.from([crypto.randomBytes(10_000)]))).code).toBe('LEDGER_NOT_SPREADSHEET')
+    expect(await leftovers()).toEqual(before)
+  })
+})
+
+describe('forged sheet XML', () => {
+  const CONTENT_TYPES = Buffer.from('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+  const RELS = Buffer.from('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+  const inline = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`
+  const sheet = (rows: string) => Buffer.from(`<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows}</sheetData></worksheet>`)
+  const book = (sheetXml: Buffer, withRels = true) => zip([
+    { name: '[Content_Types].xml', data: CONTENT_TYPES },
+    ...(withRels ? [{ name: 'xl/_rels/workbook.xml.rels', data: RELS }] : []),
+    { name: 'xl/workbook.xml', data: WORKBOOK },
+    { name: 'xl/worksheets/sheet1.xml', data: sheetXml },
+  ])
+  const HEADER = `${inline('A1', '物资名称')}${inline('B1', '数量')}${inline('C1', '单位')}`
+
+  async function rowsOf(bytes: Buffer, fileName = 'x.xlsx') {
+    const ledger = await openLedger(bytes, fileName, supplyLedgerSpec)
+    const out = []
+    for await (const r of ledger.rows) out.push(r)
+    return out
+  }
+
+  it('numbers a row that leaves out its number after the one before, never “第 NaN 行”', async () => {
+    // Column KN is the 300th.
+    const e = await refusal(book(sheet(`<row>${HEADER}</row><row>${inline('A2', '救生衣')}${inline('KN2', '远处的值')}</row>`)))
+    expect(e).toMatchObject({ code: 'LEDGER_TOO_MANY_COLUMNS', message: expect.stringMatching(/^第 2 行的数据超过 200 列/) })
+  })
+
+  it('refuses row numbers that are not numbers, or beyond Excel’s last row', async () => {
+    for (const r of ['abc', '0', '99999999', '1e3']) {
+      const e = await refusal(book(sheet(`<row r="1">${HEADER}</row><row r="${r}">${inline('A2', '救生衣')}${inline('B2', '10')}</row>`)))
+      expect(e.code).toBe('LEDGER_UNREADABLE')
+      expect(e.message).toContain(`行号为“${r}”的行`)
+      expect(e.message).not.toContain('NaN')
+    }
+  })
+
+  it('keeps text the database can store: a NUL in a Unicode text file becomes �', async () => {
+    const csv = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('物资名称\t数量\t单位\r\n救生\u0000衣\t10\t件\r\n', 'utf16le')])
+    const rows = await rowsOf(csv, 'x.txt')
+    expect(rows.map((r) => [r.row, r.values.name, r.raw.name])).toEqual([[2, '救生\ufffd衣', '救生\ufffd衣']])
+    expect(JSON.stringify(rows)).not.toContain('\\u0000')
+  })
+
+  it('reads a workbook without relationships from the upload alone, leaving no temp file of the xlsx library', async () => {
+    const before = await fs.promises.readdir(dir)
+    const ledger = await openLedger(book(sheet(`<row r="1">${HEADER}</row><row r="2">${inline('A2', '救生衣')}${inline('B2', '10')}</row>`), false), 'x.xlsx', supplyLedgerSpec)
+    for await (const r of ledger.rows) {
+      expect(r.values.name).toBe('救生衣')
+      // Stopping early is where a spilled sheet would stay behind.
+      break
+    }
     expect(await fs.promises.readdir(dir)).toEqual(before)
   })
 })

@@ -1,8 +1,8 @@
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { csvRows, detectEncoding } from './csv.js'
+import { makeUploadDir, removeUploadDir } from './temp-files.js'
 import { LedgerFileError, type Sheet } from './types.js'
 import { inspectXlsx, xlsxSheets } from './xlsx.js'
 import { bufferSource, encrypted, fileSource, readZipDirectory, type ByteSource } from './zip.js'
@@ -13,8 +13,11 @@ import { bufferSource, encrypted, fileSource, readZipDirectory, type ByteSource 
  *
  * An upload that arrives as a stream is first written to a temp file: the zip directory sits at
  * the end of an .xlsx, and must be checked before anything is unpacked. The temp file is removed
- * by `close`.
+ * by `close`. An upload already saved (`{ filePath }`) is read where it lies; its owner removes it.
  */
+
+/** What to read: bytes in memory, a stream, or a file already on disk. */
+export type LedgerInput = NodeJS.ReadableStream | Buffer | { filePath: string }
 
 export type LedgerFile = {
   format: 'xlsx' | 'csv'
@@ -26,12 +29,12 @@ const notSpreadsheet = (what: string) =>
   new LedgerFileError('LEDGER_NOT_SPREADSHEET', `${what}，不是电子表格。请上传 Excel（.xlsx）或 CSV 文件`)
 
 async function spool(input: NodeJS.ReadableStream): Promise<{ file: string; dir: string }> {
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'ledger-'))
+  const dir = await makeUploadDir()
   const file = path.join(dir, 'upload')
   try {
     await pipeline(input, fs.createWriteStream(file))
   } catch (e) {
-    await fs.promises.rm(dir, { recursive: true, force: true })
+    await removeUploadDir(dir)
     throw e
   }
   return { file, dir }
@@ -82,22 +85,23 @@ async function* byteChunks(src: ByteSource): AsyncGenerator<Buffer> {
 }
 
 /** Opens an upload as a ledger file, or refuses it with a LedgerFileError. */
-export async function openLedgerFile(input: NodeJS.ReadableStream | Buffer, fileName: string, maxColumns: number): Promise<LedgerFile> {
+export async function openLedgerFile(input: LedgerInput, fileName: string, maxColumns: number): Promise<LedgerFile> {
   let tempDir: string | null = null
-  let src: ByteSource
-  if (Buffer.isBuffer(input)) src = bufferSource(input)
-  else {
-    const spooled = await spool(input)
-    tempDir = spooled.dir
-    src = await fileSource(spooled.file)
-  }
   let closed = false
   const close = async () => {
     if (closed) return
     closed = true
-    if (tempDir) await fs.promises.rm(tempDir, { recursive: true, force: true })
+    if (tempDir) await removeUploadDir(tempDir)
   }
   try {
+    let src: ByteSource
+    if (Buffer.isBuffer(input)) src = bufferSource(input)
+    else if ('filePath' in input) src = await fileSource(input.filePath)
+    else {
+      const spooled = await spool(input as NodeJS.ReadableStream)
+      tempDir = spooled.dir
+      src = await fileSource(spooled.file)
+    }
     if (src.size === 0) throw new LedgerFileError('LEDGER_EMPTY', '文件是空的，没有任何内容')
     const head = await src.read(0, Math.min(src.size, 65536))
     if (startsWith(head, 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1)) throw encrypted()

@@ -1,6 +1,6 @@
 import { halfWidth, normaliseCell } from './cells.js'
 import { HEADER_SCAN_ROWS, fillLines, findHeader, labelMatches, type FoundColumn, type Header } from './header.js'
-import { openLedgerFile } from './open.js'
+import { openLedgerFile, type LedgerInput } from './open.js'
 import {
   EMPTY_CELL, LedgerFileError,
   type Cell, type CellProblem, type ColumnSpec, type LedgerMeta, type LedgerRow, type LedgerValue, type Merge, type Sheet, type SheetRow, type SheetSpec,
@@ -70,7 +70,7 @@ function isBlank(row: SheetRow): boolean {
 
 /** Opens a ledger and finds its header; the rows are read as `rows` is iterated. */
 export async function openLedger(
-  input: NodeJS.ReadableStream | Buffer,
+  input: LedgerInput,
   fileName: string,
   spec: SheetSpec,
   opts: LedgerOptions = {},

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs'
 import { Readable } from 'node:stream'
-import { dateText, numberText } from './cells.js'
+import { dateText, numberText, storableText } from './cells.js'
 import { EMPTY_CELL, LedgerFileError, type Cell, type Merge, type Sheet, type SheetRow } from './types.js'
 import { MAX_UNPACKED_BYTES, bomb, entryStream, type ByteSource, type ZipEntry } from './zip.js'
 
@@ -22,8 +22,10 @@ import { MAX_UNPACKED_BYTES, bomb, entryStream, type ByteSource, type ZipEntry }
  */
 
 export const WORKSHEET = /^xl\/worksheets\/sheet\d+\.xml$/
-// Excel's own limit is XFD = 16384; beyond it the file was not made by a spreadsheet program.
+// Excel's own limits are XFD = 16384 columns and 1,048,576 rows; beyond them the file was not
+// made by a spreadsheet program.
 const EXCEL_MAX_COLUMNS = 16384
+const EXCEL_MAX_ROWS = 1_048_576
 const MAX_MERGES = 100_000
 
 export type SheetFacts = { merges: Merge[]; contentRows: number }
@@ -48,6 +50,20 @@ function leadingColumn(ref: string): number {
 function parseRef(ref: string): { row: number; col: number } | null {
   const m = /^\$?([A-Z]{1,7})\$?(\d+)$/.exec(ref)
   return m ? { col: columnNumber(m[1]), row: Number(m[2]) } : null
+}
+
+/**
+ * The number a `<row r="…">` gives, or the one after `previous` when it gives none (the format
+ * allows leaving it out). Anything else is a damaged or forged sheet: a message must never say
+ * “第 NaN 行”.
+ */
+function rowNumber(ref: string | undefined, previous: number): number {
+  if (ref === undefined) return previous + 1
+  const n = /^\d{1,7}$/.test(ref) ? Number(ref) : NaN
+  if (!(n >= 1 && n <= EXCEL_MAX_ROWS)) {
+    throw new LedgerFileError('LEDGER_UNREADABLE', `文件已损坏：工作表中有行号为“${ref.slice(0, 20)}”的行（应为 1 到 ${EXCEL_MAX_ROWS} 的整数）。请在 Excel 中打开后另存为 .xlsx 再上传`)
+  }
+  return n
 }
 
 export function tooManyColumns(row: number, maxColumns: number): LedgerFileError {
@@ -87,7 +103,7 @@ class SheetScanner {
       if (name === 'row') {
         if (this.rowHasValue) this.contentRows++
         this.rowHasValue = false
-        this.row = ref ? Number(ref) : this.row + 1
+        this.row = rowNumber(ref, this.row)
       } else if (name === 'c') {
         if (!ref) continue
         const col = leadingColumn(ref)
@@ -148,6 +164,7 @@ type WorksheetEvent = { eventType: string; value: WorksheetStream }
 /** The parts of exceljs's WorkbookReader this file relies on; they are not in its typings. */
 interface ReaderInternals {
   sharedStrings?: unknown[]
+  workbookRels?: unknown[]
   _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>
   _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): Generator<WorksheetEvent>
   [Symbol.asyncIterator](): AsyncIterator<WorksheetStream>
@@ -196,16 +213,16 @@ export function toCell(value: unknown): Cell {
   if (typeof value === 'number') {
     return Number.isFinite(value) ? { kind: 'number', number: value, text: numberText(value) } : { kind: 'error', text: '#VALUE!' }
   }
-  if (typeof value === 'string') return value.trim() === '' ? EMPTY_CELL : { kind: 'text', text: value }
+  if (typeof value === 'string') return value.trim() === '' ? EMPTY_CELL : { kind: 'text', text: storableText(value) }
   if (typeof value === 'boolean') return { kind: 'bool', text: value ? 'TRUE' : 'FALSE' }
   if (value instanceof Date) {
     return Number.isNaN(value.getTime()) ? { kind: 'error', text: '#VALUE!' } : { kind: 'date', date: value, text: dateText(value) }
   }
   if (typeof value !== 'object') return EMPTY_CELL
   const v = value as ValueObject
-  if (v.error !== undefined) return { kind: 'error', text: String(v.error) }
+  if (v.error !== undefined) return { kind: 'error', text: storableText(String(v.error)) }
   if (v.formula !== undefined || v.sharedFormula !== undefined) {
-    if (v.result === undefined || v.result === null) return { kind: 'formula-no-result', text: `=${String(v.formula ?? v.sharedFormula ?? '')}` }
+    if (v.result === undefined || v.result === null) return { kind: 'formula-no-result', text: storableText(`=${String(v.formula ?? v.sharedFormula ?? '')}`) }
     // The streaming reader parses an error result ("#REF!") as a number: NaN.
     return toCell(v.result)
   }
@@ -215,14 +232,18 @@ export function toCell(value: unknown): Cell {
 }
 
 async function* sheetRows(sheet: WorksheetStream, maxColumns: number): AsyncGenerator<SheetRow> {
+  let previous = 0
   try {
     for await (const row of sheet) {
+      // exceljs gives NaN for a row without `r` (inspectXlsx has refused any invalid one).
+      const number = Number.isInteger(row.number) && row.number >= 1 ? row.number : previous + 1
+      previous = number
       const values = row.values as unknown[]
       const cells: Cell[] = []
       const width = Math.min(values.length - 1, maxColumns)
       for (let c = 1; c <= width; c++) cells.push(toCell(values[c]))
       while (cells.length > 0 && cells[cells.length - 1].kind === 'empty') cells.pop()
-      yield { row: row.number, cells }
+      yield { row: number, cells }
     }
   } catch (e) {
     throw e instanceof LedgerFileError ? e : unreadable()
@@ -265,6 +286,9 @@ export async function* xlsxSheets(src: ByteSource, entries: ZipEntry[], facts: M
   const reader = new Utf8WorkbookReader(input, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'ignore' })
   // Without a shared-strings part no cell refers to one; an empty table lets sheets stream.
   if (!entries.some((e) => e.name === 'xl/sharedStrings.xml')) reader.sharedStrings = []
+  // Likewise without relationships (the sheets then have no names): otherwise exceljs copies
+  // every sheet to a temp file of its own, outside our upload folder, until it is done.
+  if (!entries.some((e) => e.name === 'xl/_rels/workbook.xml.rels')) reader.workbookRels = []
   const sheets = reader[Symbol.asyncIterator]()
   try {
     while (true) {
@@ -278,7 +302,7 @@ export async function* xlsxSheets(src: ByteSource, entries: ZipEntry[], facts: M
       const sheet = next.value
       if (sheet.state === 'hidden' || sheet.state === 'veryHidden') continue
       const sheetFacts = sheet.sheetPath ? facts.get(sheet.sheetPath) : undefined
-      yield { name: sheet.name, rows: sheetRows(sheet, maxColumns), merges: sheetFacts?.merges ?? [], contentRows: sheetFacts?.contentRows }
+      yield { name: sheet.name === undefined ? undefined : storableText(String(sheet.name)), rows: sheetRows(sheet, maxColumns), merges: sheetFacts?.merges ?? [], contentRows: sheetFacts?.contentRows }
     }
   } finally {
     input.destroy()

@@ -1,0 +1,11 @@
+import { ApiOutlined } from '@ant-design/icons'
+import { lazy } from 'react'
+import type { Feature } from '../../shell/feature.js'
+
+export const gatewaySettingsFeature: Feature = {
+  path: 'gateway-settings',
+  label: '网关回调',
+  icon: <ApiOutlined />,
+  anyOf: ['system.settings'],
+  page: lazy(() => import('./GatewaySettingsPage.js').then((m) => ({ default: m.GatewaySettingsPage }))),
+}

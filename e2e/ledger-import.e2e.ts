@@ -53,9 +53,98 @@ async function rolledUpLines(page: Page): Promise<number> {
   return value
 }
 
+/** A layout nobody here designed: the place column is headed 所在片区, and the rest in other words. */
+const ODD_COLUMNS = ['序号', '所在片区', '品名', '现有库存', '计量', '放置地点', '管理员', '管理员电话']
+
+function oddRows(villages: string[], round: number): MessyRecord[] {
+  const items: Array<[string, string, number]> = [['铁锹', '把', 40], ['雨衣', '套', 25], ['手电筒', '个', 18]]
+  return items.map(([name, unit, quantity], i) => ({
+    所在片区: villages[i % villages.length], 品名: name, 现有库存: quantity + round, 计量: unit, 放置地点: `${villages[i % villages.length]}仓库`,
+    管理员: '陆文', 管理员电话: '13957200011',
+  }))
+}
+
+/** The page scrolls sideways: something is wider than the phone. */
+async function overflowsSideways(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)
+}
+
+/**
+ * On a phone (390 px), the same officer uploads a ledger whose place column nobody here would
+ * recognise: the import stops at the column-mapping step, one column wide; the officer maps the
+ * column once, confirms, and the next file of that layout is read without asking.
+ */
+async function oddLayoutOnPhone(ctx: JourneyContext, villages: string[], dir: string) {
+  const context = await ctx.browser.newContext({
+    locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+  })
+  context.setDefaultTimeout(15_000)
+  const page = await context.newPage()
+  await logIn(page, ctx, 'demo-township')
+  await page.goto(`${ctx.baseUrl}/ledgers`)
+  await page.getByTestId('ledger-annex').waitFor()
+  await page.getByText('附件4 乡镇（企业）应急救援装备和物资储备明细表').first().waitFor()
+
+  const upload = async (round: number) => {
+    const file = path.join(dir, `片区物资台账（第${round}批）.xlsx`)
+    await writeMessyLedger(file, {
+      format: 'xlsx', columns: ODD_COLUMNS, rows: oddRows(villages, round), seed: 20 + round, messiness: { titleRows: true },
+      title: '片区应急物资台账', fillUnit: '应急办', fillDate: `2025年${round}月`,
+    })
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/ledgers/annex4/imports') && r.request().method() === 'POST'),
+      page.getByTestId('ledger-upload').locator('input[type=file]').setInputFiles(file),
+    ])
+    check(res.status() === 202, `上传台账失败：HTTP ${res.status()} ${await res.text()}`)
+  }
+
+  await upload(1)
+  await page.locator('[data-testid="ledger-import"][data-status="mapping"]').waitFor({ timeout: 60_000 })
+  const mapping = page.getByTestId('ledger-mapping')
+  await mapping.waitFor()
+  check((await mapping.innerText()).includes('没有找到说明每行属于哪个区划的列'), '列对应步骤应说明缺少说明区划的列')
+  check(!(await overflowsSideways(page)), '列对应步骤在 390 像素宽的手机上不应左右滚动')
+  await page.screenshot({ path: path.join(ctx.artifactsDir, 'ledger-mapping-phone.png'), fullPage: true })
+
+  // 所在片区 holds the villages.
+  const area = page.locator('[data-testid="ledger-mapping-column"][data-label="所在片区"]')
+  await area.getByTestId('ledger-mapping-select').click()
+  await area.locator('input').fill('村（社区）')
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="村（社区）（说明区划）"]').click()
+  await page.getByTestId('ledger-mapping-placement').getByText('由表格中说明区划的列确定').click()
+  const [remapped] = await Promise.all([
+    page.waitForResponse((r) => /\/api\/ledgers\/imports\/\d+\/mapping$/.test(r.url())),
+    page.getByTestId('ledger-mapping-submit').click(),
+  ])
+  check(remapped.status() === 202, `提交列对应失败：HTTP ${remapped.status()} ${await remapped.text()}`)
+  await page.locator('[data-testid="ledger-import"][data-status="previewed"]').waitFor({ timeout: 60_000 })
+  await page.waitForFunction(() => !document.querySelector('[data-testid="ledger-preview-summary"]')?.textContent?.includes('…'))
+  const summary = await page.getByTestId('ledger-preview-summary').innerText()
+  check(/有效\s*3/.test(summary), `按新的对应关系读取后应有 3 行有效，实为：${summary.replace(/\s+/g, ' ')}`)
+  check(!(await overflowsSideways(page)), '预览在 390 像素宽的手机上不应左右滚动')
+  await page.getByTestId('ledger-commit').click()
+  const [committed] = await Promise.all([
+    page.waitForResponse((r) => /\/api\/ledgers\/imports\/\d+\/commit$/.test(r.url())),
+    page.locator('.ant-popconfirm .ant-btn-primary').click(),
+  ])
+  check(committed.status() === 200, `确认导入失败：HTTP ${committed.status()} ${await committed.text()}`)
+  await page.getByTestId('ledger-import-result').waitFor()
+
+  // The next file of the layout: straight to the preview, the column read as mapped.
+  await upload(2)
+  await page.locator('[data-testid="ledger-import"][data-status="previewed"]').waitFor({ timeout: 60_000 })
+  check(await page.getByTestId('ledger-mapping').count() === 0, '同样表头的第二个文件不应再询问列的对应关系')
+  await page.waitForFunction(() => !document.querySelector('[data-testid="ledger-preview-summary"]')?.textContent?.includes('…'))
+  const second = await page.getByTestId('ledger-preview-summary').innerText()
+  check(/有效\s*3/.test(second) && /将更新\s*3/.test(second), `第二个文件应沿用对应关系，3 行数量有变：${second.replace(/\s+/g, ' ')}`)
+  await page.screenshot({ path: path.join(ctx.artifactsDir, 'ledger-second-file-phone.png'), fullPage: true })
+  await context.close()
+}
+
 /**
  * A township user imports this year's annex 4: the preview names the stray row by row and
- * column, confirming writes the rest, and the roll-up counts the new lines.
+ * column, confirming writes the rest, and the roll-up counts the new lines. Then, on a phone, a
+ * ledger in a layout nobody designed: mapped once, and the next file of it read without asking.
  */
 export default async function ledgerImport(ctx: JourneyContext) {
   const { page } = await newPage(ctx)
@@ -127,4 +216,11 @@ export default async function ledgerImport(ctx: JourneyContext) {
   check(after === before + 4, `导入后汇总统计应为 ${before} + 4 = ${before + 4} 条，实为 ${after} 条`)
   await page.getByTestId('rollup-chart').waitFor()
   await page.screenshot({ path: path.join(ctx.artifactsDir, 'rollup-after.png'), fullPage: true })
+
+  const phoneDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ledger-e2e-phone-'))
+  try {
+    await oddLayoutOnPhone(ctx, villages.slice(0, 2), phoneDir)
+  } finally {
+    await fs.rm(phoneDir, { recursive: true, force: true })
+  }
 }

@@ -43,8 +43,9 @@ async function draftWarning(page: Page, ctx: JourneyContext): Promise<number> {
 }
 
 /**
- * The browser test of 预警落实到人: a county officer drafts and issues an orange warning for a
- * township, the board fills with recipients, a person opens the confirm link from their SMS on
+ * The browser test of 预警落实到人: a county officer drafts an orange warning for a township and
+ * submits it, a second county officer approves it (four eyes: the drafter is offered no
+ * 审批发布), the board fills with recipients, a person opens the confirm link from their SMS on
  * a phone without logging in and taps 已收到, and the officer's board shows it without a reload.
  * Its own server runs with the loopback SMS, voice and mail peers, which the shared one lacks.
  */
@@ -89,13 +90,23 @@ async function callbackSecretFromSettings(ctx: JourneyContext): Promise<string> 
 }
 
 async function issueAndConfirm(ctx: JourneyContext, peers: Peers) {
-  const { page } = await newPage(ctx)
   const pageErrors: string[] = []
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  await logIn(page, ctx, 'demo-county')
+  const drafting = await newPage(ctx)
+  drafting.page.on('pageerror', (e) => pageErrors.push(`起草：${e.message}`))
+  await logIn(drafting.page, ctx, 'demo-county')
+  const expected = await draftWarning(drafting.page, ctx)
+  const editor = drafting.page.getByTestId('warning-editor')
+  check(await editor.getByTestId('warning-approve').count() === 0, '起草人不应看到“审批发布”（双人审批：须由另一位审批人发布）')
+  await editor.getByTestId('warning-submit').click()
+  await editor.waitFor({ state: 'hidden' })
+  await drafting.context.close()
 
-  const expected = await draftWarning(page, ctx)
-  await page.getByTestId('warning-approve').click()
+  // The second county officer approves from the list.
+  const { page } = await newPage(ctx)
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  await logIn(page, ctx, 'demo-approver')
+  await page.goto(`${ctx.baseUrl}/warnings`)
+  await page.getByTestId('warning-approve-row').click()
   await page.getByTestId('issue-confirm').waitFor()
   check((await page.getByTestId('issue-confirm').innerText()).includes(`预计送达 ${expected} 人`), `审批确认框应写明预计送达 ${expected} 人`)
   await page.getByTestId('issue-confirm-ok').click()

@@ -4,6 +4,8 @@ import path from 'node:path'
 export type Config = {
   port: number
   host: string
+  /** HOST was given: then it is used as is, demo data or not (features/demo/listen.ts). */
+  hostSet: boolean
   /** External PostgreSQL; when absent the embedded server under `dataDir` is used. */
   databaseUrl: string | null
   dataDir: string
@@ -21,7 +23,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.SHOUWANG_DATA_DIR ?? 'data')
   return {
     port: Number(env.PORT ?? 3000),
-    host: env.HOST ?? '0.0.0.0',
+    host: env.HOST || '0.0.0.0',
+    hostSet: Boolean(env.HOST),
     databaseUrl: env.DATABASE_URL || null,
     dataDir,
     embeddedPort: Number(env.SHOUWANG_PG_PORT ?? 54329),

@@ -94,11 +94,14 @@ async function seedSibling(): Promise<Record<string, number>> {
   }
   const warning = await ok(await city.request({ method: 'POST', url: '/api/warnings', payload: warningInput }), 'warning')
   const submitted = await ok(await city.request({ method: 'POST', url: `/api/warnings/${warning.id}/submit`, payload: { version: warning.version } }), 'submit')
-  await ok(await city.request({ method: 'POST', url: `/api/warnings/${warning.id}/approve`, payload: { version: submitted.version } }), 'approve')
+  // Four eyes: a second city officer approves what the first drafted.
+  const cityApprover = await signIn(app, { role: 'city_manager', regionCode: CITY })
+  await ok(await cityApprover.request({ method: 'POST', url: `/api/warnings/${warning.id}/approve`, payload: { version: submitted.version } }), 'approve')
   await runUntilIdle(app)
   const delivery = await app.db.selectFrom('delivery').select('id').where('warningId', '=', warning.id).executeTakeFirstOrThrow()
-  const knock = await app.db.insertInto('doorKnockTask').values({ warningId: warning.id, personId: person.id, regionCode: SIBLING_TOWNSHIP })
+  const knock = await app.db.insertInto('doorKnockTask').values({ warningId: warning.id, areaCode: SIBLING_TOWNSHIP, regionCode: SIBLING_TOWNSHIP })
     .returning('id').executeTakeFirstOrThrow()
+  await app.db.insertInto('doorKnockPerson').values({ taskId: knock.id, warningId: warning.id, personId: person.id }).execute()
   return {
     unit: unit.id, person: person.id, group: group.id, user: user.id, team: team.id, storage_point: storage.id,
     supplier: supplier.id, agreement: agreement.id, supply: supply.id, ledgerImport: ledger.id,
@@ -309,7 +312,7 @@ describe('the generated requests', () => {
       'GET /api/resources/team/:id', 'PUT /api/resources/team/:id', 'POST /api/resources/storage_point/:id/confirm',
       'GET /api/supplies/:id', 'POST /api/supplies/:id/movements', 'PUT /api/agreements/:id',
       'GET /api/rollup/supplies', 'GET /api/ledgers/:annex/export', 'GET /api/ledgers/imports/:id',
-      'GET /api/map/point/:layer/:id', 'PUT /api/map/location/:layer/:id',
+      'GET /api/map/point/:layer/:id', 'PUT /api/map/location/:layer/:id', 'PUT /api/map/positions/:code', 'POST /api/map/positions/import',
       'GET /api/linkage/groups/:id', 'GET /api/linkage/groups/region/:code', 'GET /api/warnings/:id', 'GET /api/warnings/:id/board',
       'GET /api/warnings/:id/recipients', 'GET /api/warnings/:id/recipients/:personId', 'GET /api/warnings/:id/villages',
       'GET /api/warnings/:id/cap.xml', 'POST /api/warnings/door-knocks/:id/done', 'POST /api/warnings/:id/update',

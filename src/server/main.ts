@@ -3,7 +3,10 @@ import { buildApp } from './app.js'
 import { readChannelConfig } from './channels/config.js'
 import { readConfig } from './config.js'
 import { connectDatabase, type Connected } from './db/connect.js'
+import { listenHost } from './features/demo/listen.js'
 import { prepareDeployment } from './features/demo/prepare.js'
+import { demoPresent } from './features/demo/presence.js'
+import { gatewaySetupNotice } from './features/gateway/setup.js'
 import { describeStartupFailure, StartupError } from './startup-error.js'
 
 const config = readConfig()
@@ -38,6 +41,7 @@ try {
   connected = await connectDatabase(config)
   const { db, embedded } = connected
   await prepareDeployment(db, config, (line) => console.log(line))
+  const listen = listenHost(config, await demoPresent(db))
 
   app = await buildApp({
     db,
@@ -49,7 +53,7 @@ try {
     channels: readChannelConfig(),
     workers: process.env.SHOUWANG_WORKERS !== 'false',
   })
-  await app.listen({ port: config.port, host: config.host }).catch((err: NodeJS.ErrnoException) => {
+  await app.listen({ port: config.port, host: listen.host }).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EADDRINUSE') {
       throw new StartupError('port-in-use',
         `端口 ${config.port} 已被其他程序占用（可能是另一个正在运行的守望）。请用环境变量 PORT 指定一个空闲端口，或先停止占用它的程序。`,
@@ -62,6 +66,8 @@ try {
     }
     throw err
   })
+  for (const line of await gatewaySetupNotice(db, app.channels)) console.log(line)
+  if (listen.notice) console.log(listen.notice)
   console.log(`守望已启动：http://localhost:${config.port}（数据库：${embedded ? `内置 PostgreSQL，数据目录 ${config.dataDir}` : '外部 PostgreSQL'}；用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒）`)
 } catch (err) {
   if (!stopping) {

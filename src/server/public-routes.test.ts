@@ -85,6 +85,13 @@ function bodiesFor(method: string, url: string, schema: Json | undefined): unkno
   }
   if (key === 'POST /api/gateway/sms/receipt') return [{ id: target.sms, status: 'delivered' }, { id: target.sms, status: 'failed', error: '空号' }, { id: 'made-up', status: 'delivered' }]
   if (key === 'POST /api/gateway/voice/result') return [{ id: target.call, result: 'confirmed', digits: '1' }, { id: target.call, result: 'no_answer' }]
+  // The cloud providers' callbacks, as they would confirm the real recipient or settle the real deliveries.
+  if (key === 'POST /api/gateway/aliyun/:token/sms-up') return [[{ phone_number: target.mobile, content: '1', send_time: '2026-07-20 10:05:00', sequence_id: 1 }]]
+  if (key === 'POST /api/gateway/aliyun/:token/sms-report') return [[{ biz_id: target.sms, success: false, err_code: 'MK:0001' }]]
+  if (key === 'POST /api/gateway/aliyun/:token/voice-report') return [[{ call_id: target.call, status_code: '200000', dtmf: '1' }]]
+  if (key === 'POST /api/gateway/tencent/:token/sms-reply') return [{ mobile: target.mobile, nationcode: '86', text: '1', time: 1784513100 }]
+  if (key === 'POST /api/gateway/tencent/:token/sms-status') return [[{ sid: target.sms, report_status: 'FAIL', errmsg: 'MK:0001' }]]
+  if (key === 'POST /api/gateway/tencent/:token/voice') return [{ voicekey_callback: { callid: target.call, keypress: '1' } }]
   if (method === 'GET' || method === 'DELETE') return [undefined]
   return [sample(schema?.body) ?? {}]
 }
@@ -156,6 +163,8 @@ describe('public routes without credentials', () => {
     for (const route of [
       'POST /api/auth/login', 'GET /api/health/', 'GET /api/openapi.json', 'GET /api/confirm/:token', 'POST /api/confirm/:token',
       'POST /api/gateway/sms/receipt', 'POST /api/gateway/sms/reply', 'POST /api/gateway/voice/result',
+      'POST /api/gateway/aliyun/:token/sms-report', 'POST /api/gateway/aliyun/:token/sms-up', 'POST /api/gateway/aliyun/:token/voice-report',
+      'POST /api/gateway/tencent/:token/sms-status', 'POST /api/gateway/tencent/:token/sms-reply', 'POST /api/gateway/tencent/:token/voice',
     ]) expect(walked).toContain(route)
     expect(await snapshot()).toEqual(before)
 

@@ -7,6 +7,7 @@ import { createRoot } from 'react-dom/client'
 import { createBrowserRouter, RouterProvider } from 'react-router'
 import { bindFeedback } from './lib/feedback.js'
 import { AppLayout } from './shell/AppLayout.js'
+import { DemoBanner } from './shell/DemoBanner.js'
 import { FeatureGate } from './shell/FeatureGate.js'
 import { features } from './shell/features.js'
 import { NotFoundPage } from './shell/NotFoundPage.js'
@@ -67,6 +68,7 @@ createRoot(document.getElementById('root')!).render(
     <ConfigProvider locale={zhCN} theme={theme} componentSize="middle">
       <App>
         <FeedbackBinder />
+        <DemoBanner />
         <SessionProvider>
           <RouterProvider router={router} />
         </SessionProvider>

@@ -23,6 +23,9 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'audit.pruned': '清理过期审计日志',
   'migration.repaired': '升级时修正无法保存的数值（如无穷大）',
   'demo.seeded': '生成演示数据',
+  'demo.purged': '清除演示数据',
+  'backup.restored': '从备份恢复数据库',
+  'user.deleted': '删除账号',
   'unit.created': '新增单位',
   'unit.updated': '修改单位',
   'unit.deleted': '删除单位',
@@ -59,11 +62,15 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'agreement.deleted': '删除保供协议',
   'expert_group.created': '新增专家组别',
   'ledger.exported': '导出台账',
+  'rollup.exported': '导出汇总报表',
   'ledger.imported': '导入台账',
   'ledger.import_deleted': '删除未导入的台账批次',
+  'ledger.mapping_saved': '指定台账列的对应关系并重新读取',
   'ledger.import_interrupted': '台账解析中断，批次标记为失败',
   'map.location_changed': '修改点位位置',
   'map.exported': '导出一张图点位',
+  'region.position_set': '人工标注区划位置',
+  'region.positions_imported': '导入区划位置',
   'warning.created': '起草预警',
   'warning.updated': '修改预警草稿',
   'warning.deleted': '删除预警草稿',
@@ -74,8 +81,13 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'warning.cancelled': '撤销预警',
   'warning.ended': '解除预警',
   'warning.imported': '导入 CAP 预警',
+  'warning.upstream_attached': '上游 CAP 更新或撤销报文关联到预警',
+  'warning_issuing.updated': '修改预警发布规则',
+  'warning_issuing.four_eyes_off': '关闭预警双人审批',
+  'warning_issuing.four_eyes_on': '开启预警双人审批',
   'drill.issued': '发起通联演练',
   'door_knock.done': '办结上门叫应',
+  'escalation.list_viewed': '查看叫应升级名单（含完整电话）',
   'warning.acknowledged': '确认收到预警',
   'gateway_secret.read': '查看网关回调密钥',
   'gateway_secret.rotated': '轮换网关回调密钥',
@@ -84,8 +96,48 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'refused.permission': '拒绝：无权限',
   'refused.confirm_token': '拒绝：伪造的确认链接',
   'refused.callback': '拒绝：未认证的网关回调',
+  'refused.four_eyes': '拒绝：审批本人起草或修改的预警（双人审批）',
 }
 
 export function auditActionLabel(action: string): string {
   return AUDIT_ACTION_LABELS[action] ?? action
+}
+
+/**
+ * Chinese names of the kinds of object entries are about (the `entity` column), for the log
+ * viewer's object column and filter. An unlabelled kind is shown by its key.
+ */
+export const AUDIT_ENTITY_LABELS: Record<string, string> = {
+  user: '账号',
+  account_approval: '管理员账号变更申请',
+  unit: '单位',
+  person: '人员',
+  leading_group: '领导小组',
+  linkage_group: '联动工作群',
+  resource: '应急资源',
+  supply: '物资装备',
+  supply_class: '物资分类',
+  expert_group: '专家组别',
+  agreement: '保供协议',
+  ledger: '台账',
+  ledger_import: '台账导入批次',
+  map: '应急一张图',
+  region: '区划',
+  warning: '预警',
+  door_knock_task: '上门叫应任务',
+  setting: '系统设置',
+  gateway_secret: '网关回调密钥',
+  audit_log: '审计日志',
+  backup: '备份',
+  directory: '组织与人员',
+  resources: '应急资源',
+  supplies: '物资装备',
+  warnings: '预警',
+  demo: '演示数据',
+  request: '请求',
+  session: '登录会话',
+}
+
+export function auditEntityLabel(entity: string): string {
+  return AUDIT_ENTITY_LABELS[entity] ?? entity
 }

@@ -10,7 +10,7 @@ export const PERMISSIONS = {
   'directory.write': '维护组织与人员',
   'phone.reveal': '查看完整电话号码（逐次审计）',
   'users.manage': '管理用户账号',
-  'system.settings': '系统设置：查看与轮换网关回调密钥（逐次审计）',
+  'system.settings': '系统设置：查看与轮换网关回调密钥（逐次审计），预警发布规则与双人审批',
   'users.security': '分配角色、解锁账号、安全策略',
   'audit.read': '查看审计日志',
   'resources.read': '查看应急资源',

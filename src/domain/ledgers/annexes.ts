@@ -1,4 +1,5 @@
 import { CONDITIONS, RESERVE_FORMS, TEAM_LEVELS, TEAM_TYPES } from '../resources/kinds.js'
+import { tableLedgers } from './tables.js'
 
 /**
  * The ledgers (台账) of seed 000 (湖州市应急资源排摸方案), annexes 2–7, as offices lay them out
@@ -28,21 +29,25 @@ export type AnnexColumn = {
 }
 
 /** What the rows of an annex become. */
-export type AnnexEntity = 'team' | 'supply' | 'person'
+export type AnnexEntity = 'team' | 'supply' | 'person' | 'expert' | 'shelter' | 'riskPoint' | 'storagePoint' | 'supplier' | 'leadingGroup'
 
-export const ANNEX_KEYS = ['annex2', 'annex3', 'annex4', 'annex5', 'annex6', 'annex7'] as const
+/** Annexes 2–7 of seed 000, then the other tables offices keep (tables.ts), annex 1 among them. */
+export const ANNEX_KEYS = ['annex2', 'annex3', 'annex4', 'annex5', 'annex6', 'annex7', 'experts', 'shelters', 'risks', 'storage', 'suppliers', 'annex1'] as const
 export type AnnexKey = (typeof ANNEX_KEYS)[number]
 
 export type Annex = {
   key: AnnexKey
-  /** 附件 number in seed 000. */
-  number: number
+  /** 附件 number in seed 000; the tables it does not number have none. */
+  number?: number
   title: string
   entity: AnnexEntity
   columns: AnnexColumn[]
 }
 
-export const ENTITY_LABELS: Record<AnnexEntity, string> = { team: '应急救援队伍', supply: '应急物资装备', person: '负责人及联络人' }
+export const ENTITY_LABELS: Record<AnnexEntity, string> = {
+  team: '应急救援队伍', supply: '应急物资装备', person: '负责人及联络人', expert: '应急专家', shelter: '应急避难场所',
+  riskPoint: '风险隐患点', storagePoint: '储备点/储备库', supplier: '保供单位', leadingGroup: '领导小组',
+}
 
 /** Stored keys with their label from kinds.ts first, then the words ledgers use for them. */
 const TEAM_TYPE_WORDS: Record<string, string[]> = {
@@ -178,15 +183,26 @@ export const ANNEXES: readonly Annex[] = [
       spec, unit, quantity, place, condition, keeper, keeperPhone, note,
     ],
   },
+  ...tableLedgers({ seq, note, county, township, village }),
 ]
 
 export function annexByKey(key: string): Annex | undefined {
   return ANNEXES.find((a) => a.key === key)
 }
 
-/** "附件4 乡镇（企业）应急救援装备和物资储备明细表". */
+/** "附件4 乡镇（企业）应急救援装备和物资储备明细表"; a table without a number by its title alone. */
 export function annexFullTitle(annex: Annex): string {
-  return `附件${annex.number} ${annex.title}`
+  return annex.number === undefined ? annex.title : `附件${annex.number} ${annex.title}`
+}
+
+/** What names the annex in file and sheet names: "附件4", or the title of an unnumbered table. */
+export function annexShortName(annex: Annex): string {
+  return annex.number === undefined ? annex.title : `附件${annex.number}`
+}
+
+/** The start of an export's file name: "附件4_乡镇（企业）…" or "应急专家信息表". */
+export function annexFileStem(annex: Annex): string {
+  return annex.number === undefined ? annex.title : `附件${annex.number}_${annex.title}`
 }
 
 /** The label a stored enum key is written as (the first word), or the key itself if unknown. */

@@ -63,6 +63,9 @@ export const EXPERT_DOMAINS = {
 } as const
 export type ExpertDomain = keyof typeof EXPERT_DOMAINS
 
+/** An expert's 性别, as the 应急专家信息表 asks for it. */
+export const GENDERS = { male: '男', female: '女' } as const
+
 export const RESERVE_FORMS = { physical: '实物储备', agreement: '协议储备', capacity: '产能储备' } as const
 export type ReserveForm = keyof typeof RESERVE_FORMS
 

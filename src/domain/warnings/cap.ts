@@ -105,7 +105,8 @@ export function capIdentifier(p: IdentifierParts): string {
 }
 
 /**
- * Identifier of the m-th message about one warning (1 = the first Alert). Every CAP message needs
+ * Identifier of the m-th message about one warning, for warnings issued before each message was
+ * recorded with an identifier of its own (see capEnvelope). Every CAP message needs
  * its own identifier, but the standard's form has one free digit: N. Message m therefore takes
  * N = (N of the stored identifier + m − 1) mod 10 and keeps the rest, so all messages of a warning
  * share region, organisation and time of first issue. The digit wraps after ten messages; a
@@ -184,6 +185,37 @@ export type CapWarning = {
   createdAt: Date
   updatedAt: Date
   target: WarningTarget
+  /**
+   * The messages this warning has sent, oldest first, each with its own identifier, time and the
+   * references it carried. The export shows the last one; absent for warnings from before they
+   * were recorded.
+   */
+  messages?: CapSentMessage[]
+}
+
+/** One message as sent: what a later message must name in `references`. */
+export type CapSentMessage = {
+  identifier: string
+  sender: string
+  sent: Date
+  status: string
+  msgType: CapMsgType
+  /** "sender,identifier,sent" of every earlier message, space separated; null for the first. */
+  references: string | null
+}
+
+/** A message as `references` names it: "sender,identifier,sent". */
+export const capReference = (m: { sender: string; identifier: string; sent: Date }) => `${m.sender},${m.identifier},${capTime(m.sent)}`
+
+/** The messages a `references` value names; entries that are not "sender,identifier,sent" are skipped. */
+export function parseCapReferences(text: string | null): Array<{ sender: string; identifier: string; sent: Date }> {
+  if (!text) return []
+  return text.split(/\s+/).filter(Boolean).flatMap((entry) => {
+    const parts = entry.split(',')
+    if (parts.length !== 3) return []
+    const sent = parseCapTime(parts[2])
+    return sent && parts[0] && parts[1] ? [{ sender: parts[0], identifier: parts[1], sent }] : []
+  })
 }
 
 export type CapOptions = {
@@ -197,6 +229,9 @@ export type CapOptions = {
 
 export const DEFAULT_SENDER_DOMAIN = 'shouwang'
 
+/** `sender` of the messages a region issues here: `<region code>@<domain>`. */
+export const capSender = (regionCode: string, domain = DEFAULT_SENDER_DOMAIN) => `${regionCode}@${domain}`
+
 /** The alert-level facts of one warning's current message. */
 export type CapEnvelope = {
   identifier: string
@@ -204,7 +239,7 @@ export type CapEnvelope = {
   sent: Date
   status: CapStatus
   msgType: CapMsgType
-  /** "sender,identifier,sent" of the original Alert, for every later message. */
+  /** "sender,identifier,sent" of the earlier messages (only the original Alert for warnings from before messages were recorded). */
   references: string | null
   note: string | null
   responseType: 'AllClear' | null
@@ -212,8 +247,11 @@ export type CapEnvelope = {
 }
 
 /**
- * Which message a warning is now:
- * - draft / submitted: status Draft, msgType Alert, sent = export time;
+ * Which message a warning is now. Drafts (draft / submitted) are status Draft, msgType Alert,
+ * sent = export time. Once issued, the last recorded message (CapWarning.messages): its own
+ * identifier, time, status (Actual, or Test for drills), msgType and the references to every
+ * earlier message it was sent with. Warnings issued before messages were recorded are told from
+ * their row as before:
  * - issued: Alert for revision 1 (sent = issued_at), Update for revision n > 1 (sent = updated_at,
  *   the time of the update), message number n;
  * - cancelled: Cancel; ended (解除): Update with responseType AllClear; both sent = ended_at and
@@ -222,7 +260,23 @@ export type CapEnvelope = {
  * whose sent time is stored exactly (issued_at).
  */
 export function capEnvelope(w: CapWarning, opts: CapOptions): CapEnvelope {
-  const sender = `${w.regionCode}@${opts.senderDomain ?? DEFAULT_SENDER_DOMAIN}`
+  const sender = capSender(w.regionCode, opts.senderDomain)
+  const last = w.messages?.[w.messages.length - 1]
+  if (last && w.status !== 'draft' && w.status !== 'submitted') {
+    const closed = w.status === 'cancelled' || w.status === 'ended'
+    const urgent = (w.level === 1 || w.level === 2) && w.onset.getTime() <= last.sent.getTime()
+    return {
+      identifier: last.identifier,
+      sender: last.sender,
+      sent: last.sent,
+      status: last.status === 'Test' ? 'Test' : 'Actual',
+      msgType: last.msgType,
+      references: last.references,
+      note: [w.purpose === 'drill' ? '本消息为通联演练（测试），无需采取行动' : null, closed ? w.endReason : null].filter(Boolean).join('；') || null,
+      responseType: w.status === 'ended' ? 'AllClear' : null,
+      urgency: closed ? 'Past' : urgent ? 'Immediate' : 'Expected',
+    }
+  }
   const base = w.identifier ?? capIdentifier({ regionCode: w.regionCode, issuedAt: w.issuedAt ?? w.createdAt, organisation: opts.organisation })
   const unissued = w.status === 'draft' || w.status === 'submitted'
   const closed = w.status === 'cancelled' || w.status === 'ended'

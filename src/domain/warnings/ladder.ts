@@ -50,6 +50,30 @@ export const NOTICE_STEP = -1
  */
 export const ESCALATION_NOTICE_STEP = -2
 
+/** A digest of escalation notices the per-phone limit held back (NOTICE_LIMIT), across warnings. */
+export const DIGEST_STEP = -3
+
+/** What a delivery of a negative step is, as the board and the person's history show it. */
+export const NOTICE_STEP_LABELS: Record<number, string> = {
+  [NOTICE_STEP]: '撤销/解除通知',
+  [ESCALATION_NOTICE_STEP]: '叫应升级通知',
+  [DIGEST_STEP]: '叫应升级汇总',
+}
+
+/**
+ * The people of one warning escalated within this many minutes of each other form one round:
+ * each superior gets one notice per round, however many are silent below them.
+ */
+export const ROUND_MERGE_MINUTES = 1
+
+/**
+ * Per phone, across all warnings: at most `perWindow` escalation notices by SMS within
+ * `windowMinutes`; beyond that they merge into one digest, sent `digestAfterMinutes` after the
+ * first one held back (later ones join it). A warning's own messages (wave 1, voice calls) never
+ * count towards the limit and are never held: only the notices about other people's silence are.
+ */
+export const NOTICE_LIMIT = { perWindow: 3, windowMinutes: 60, digestAfterMinutes: 15 } as const
+
 /** What the ladder may do for one warning. */
 export type LadderContext = {
   /** Drills (通联演练) test reachability only: no escalation, no door knock. */

@@ -7,7 +7,8 @@ import https from 'node:https'
  */
 export type PostOutcome =
   | { ok: true; status: number; body: unknown }
-  | { ok: false; error: string; retryable: boolean }
+  /** `status` and `body` when the peer answered, so a caller can read the peer's own error code. */
+  | { ok: false; error: string; retryable: boolean; status?: number; body?: unknown }
 
 export type PostOptions = {
   timeoutMs: number
@@ -32,22 +33,42 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
 }
 
-export async function postJson(url: string, payload: unknown, opts: PostOptions): Promise<PostOutcome> {
-  let target: URL
-  try {
-    target = new URL(url)
-  } catch {
-    return { ok: false, error: `${opts.peer}地址“${url}”不是有效的网址`, retryable: false }
+// A deployment posts to a handful of gateway and robot URLs, each 10^5 times during a storm.
+const parsedUrls = new Map<string, URL | null>()
+
+/** `url` parsed once; null when it is not a URL. Never handed out for changing. */
+function parsedUrl(url: string): URL | null {
+  let target = parsedUrls.get(url)
+  if (target === undefined) {
+    try {
+      target = new URL(url)
+    } catch {
+      target = null
+    }
+    if (parsedUrls.size >= 1000) parsedUrls.clear()
+    parsedUrls.set(url, target)
   }
+  return target
+}
+
+export async function postJson(url: string, payload: unknown, opts: PostOptions): Promise<PostOutcome> {
+  const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' }
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`
+  return postBody(url, Buffer.from(JSON.stringify(payload)), headers, opts)
+}
+
+/**
+ * One POST of the exact bytes given, with the headers given (content-length is added): for peers
+ * that sign what goes on the wire, such as the cloud SMS and voice APIs (channels/aliyun, tencent).
+ */
+export async function postBody(url: string, body: Buffer, given: http.OutgoingHttpHeaders, opts: PostOptions): Promise<PostOutcome> {
+  const target = parsedUrl(url)
+  if (target === null) return { ok: false, error: `${opts.peer}地址“${url}”不是有效的网址`, retryable: false }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     return { ok: false, error: `${opts.peer}地址“${url}”应以 http:// 或 https:// 开头`, retryable: false }
   }
   if (opts.signal?.aborted) return { ok: false, error: '发送被中止，稍后重试', retryable: true }
-  const body = Buffer.from(JSON.stringify(payload))
-  const headers: http.OutgoingHttpHeaders = {
-    'content-type': 'application/json; charset=utf-8', accept: 'application/json', 'content-length': body.length,
-  }
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`
+  const headers: http.OutgoingHttpHeaders = { ...given, 'content-length': body.length }
   const transport = target.protocol === 'https:' ? https : http
   return new Promise<PostOutcome>((resolve) => {
     let settled = false
@@ -67,7 +88,7 @@ export async function postJson(url: string, payload: unknown, opts: PostOptions)
         const parsed = parseJson(text)
         const status = res.statusCode ?? 0
         if (status >= 200 && status < 300) finish({ ok: true, status, body: parsed })
-        else finish({ ok: false, error: `${opts.peer}返回 HTTP ${status}${describeBody(parsed, text)}`, retryable: isRetryableStatus(status) })
+        else finish({ ok: false, error: `${opts.peer}返回 HTTP ${status}${describeBody(parsed, text)}`, retryable: isRetryableStatus(status), status, body: parsed })
       })
     })
     // One timer for the whole exchange, not a socket idle timeout: a peer that trickles bytes is as stuck as a silent one.

@@ -13,6 +13,12 @@ export type OutgoingMessage = {
   personName: string | null
   warningId: number
   level: WarningLevel
+  /**
+   * What the message is: the warning itself, an escalation notice about a silent person, or the
+   * cancellation / all-clear notice. Template-based providers (channels/aliyun, tencent) pick
+   * their registered template by it; absent means 'warning'.
+   */
+  kind?: MessageKind
   /** Short title, e.g. 【橙色预警】吴兴区暴雨橙色预警. */
   subject: string
   /** Body for SMS, e-mail, in-app and group robots, ending with the confirm link when there is one. */
@@ -21,6 +27,8 @@ export type OutgoingMessage = {
   speech: string
   confirmUrl: string | null
 }
+
+export type MessageKind = 'warning' | 'escalation' | 'notice'
 
 export type SendResult =
   | { state: 'sent' | 'delivered'; providerId?: string }

@@ -21,8 +21,6 @@ for (const event of OWNED_EVENTS) {
 
 export type EmbeddedServer = {
   url: string
-  /** Whether the postmaster runs now; false between its unexpected exit and its restart. */
-  readonly running: boolean
   stop: () => Promise<void>
 }
 
@@ -134,7 +132,13 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedServ
           resolve(child)
         }
       })
-      child.once('error', (err) => { if (!ready) reject(diagnoseStart(err.message, where)) })
+      child.once('error', (err) => {
+        if (!ready) {
+          reject(new StartupError('postgres-binary',
+            `无法运行内置 PostgreSQL 程序 ${binaries.postgres}：${err.message}。请重新安装依赖（npm ci）。`,
+            `Cannot run the embedded PostgreSQL program ${binaries.postgres}: ${err.message}. Reinstall the dependencies (npm ci).`))
+        }
+      })
       child.once('exit', () => { if (!ready) reject(diagnoseStart(output, where)) })
     })
   }
@@ -202,7 +206,6 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedServ
   }
   return {
     url: `postgres://shouwang:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/shouwang`,
-    get running() { return child !== null && child.exitCode === null && child.signalCode === null },
     stop: async () => {
       stopping = true
       if (restartTimer) clearTimeout(restartTimer)

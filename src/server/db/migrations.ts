@@ -11,6 +11,13 @@ import * as m0009 from './migrations/0009_separation_of_duties.js'
 import * as m0010 from './migrations/0010_finite_numbers.js'
 import * as m0012 from './migrations/0012_gateway_inbox.js'
 import * as m0013 from './migrations/0013_worker_instances.js'
+import * as m0014 from './migrations/0014_ledger_mappings.js'
+import * as m0015 from './migrations/0015_ledger_tables.js'
+import * as m0019 from './migrations/0019_position_sources.js'
+import * as m0016 from './migrations/0016_escalation_rounds.js'
+import * as m0017 from './migrations/0017_cap_messages.js'
+import * as m0018 from './migrations/0018_demo_and_contacts.js'
+import * as m0020 from './migrations/0020_rollup_aggregates.js'
 
 /** Every schema version in order. A new migration is a new file and one new line here. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +33,13 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010_finite_numbers': m0010,
   '0012_gateway_inbox': m0012,
   '0013_worker_instances': m0013,
+  '0014_ledger_mappings': m0014,
+  '0015_ledger_tables': m0015,
+  '0019_position_sources': m0019,
+  '0016_escalation_rounds': m0016,
+  '0017_cap_messages': m0017,
+  '0018_demo_and_contacts': m0018,
+  '0020_rollup_aggregates': m0020,
 }
 
 /** Brings the schema up to date. Kysely takes an advisory lock, so instances may race safely. */

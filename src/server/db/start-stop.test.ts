@@ -9,6 +9,9 @@ import {
 } from '../testing/server-process.js'
 import { readPidFile } from './postmaster.js'
 
+// Starts that must fail say why in both languages and leave nothing running; a stop through
+// npm must reach the server. Each case runs the real server as a child process.
+
 const isRoot = process.getuid?.() === 0
 
 const cleanups: Array<() => Promise<unknown>> = []

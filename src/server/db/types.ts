@@ -13,7 +13,9 @@ export interface RegionTable {
   /** WGS84; null until positions are placed (features/map/positions.ts). */
   lng: ColumnType<number | null, number | null | undefined, number | null>
   lat: ColumnType<number | null, number | null | undefined, number | null>
-  positionSynthetic: Generated<boolean>
+  /** Where the position came from (domain/map/position-sources.ts); null exactly when there is none (migration 0019). */
+  positionSource: string | null
+  positionNote: string | null
 }
 
 export interface SettingTable {
@@ -153,6 +155,13 @@ export interface LeadingGroupMemberTable {
 export interface Database extends ResourceTables, WarningTables {
   region: RegionTable
   mapCell: MapCellTable
+  supplyTally: SupplyTallyTable
+  supplyNameTally: SupplyNameTallyTable
+  supplyPlaceTally: SupplyPlaceTallyTable
+  supplyDateTally: SupplyDateTallyTable
+  freshTally: FreshTallyTable
+  resourceTally: ResourceTallyTable
+  personTally: PersonTallyTable
   setting: SettingTable
   appUser: AppUserTable
   session: SessionTable
@@ -183,6 +192,8 @@ export interface ResourceTable {
   lng: number | null
   lat: number | null
   location: ColumnType<{ x: number; y: number } | null, never, never>
+  /** Filled in by a trigger when a writer gives none (migration 0019). */
+  positionSource: Generated<string | null>
   status: Generated<string>
   note: string | null
   confirmedAt: Date | null
@@ -220,6 +231,9 @@ export interface ExpertTable {
   title: string | null
   speciality: string | null
   workUnit: string | null
+  /** 'male' | 'female' (migration 0015). */
+  gender: string | null
+  bornOn: DateOnly
 }
 
 export interface StoragePointTable {
@@ -305,6 +319,8 @@ export interface SupplyTable {
   lng: number | null
   lat: number | null
   location: ColumnType<{ x: number; y: number } | null, never, never>
+  /** Filled in by a trigger when a writer gives none (migration 0019). */
+  positionSource: Generated<string | null>
   note: string | null
   confirmedAt: Date | null
   confirmedByName: string | null
@@ -344,6 +360,26 @@ export interface LedgerImportTable {
   createdBy: number | null
   createdAt: Generated<Date>
   committedAt: Date | null
+  /** Migration 0014: the columns as the user mapped them, for this file. */
+  mapping: ColumnType<unknown, string | null | undefined, string | null>
+}
+
+/** Migration 0014: a remembered column mapping per region, annex and header fingerprint. */
+export interface LedgerMappingTable {
+  id: Generated<number>
+  regionCode: string
+  annex: string
+  fingerprint: string
+  mapping: ColumnType<unknown, string, string>
+  updatedBy: number | null
+  updatedAt: Generated<Date>
+}
+
+/** Migration 0014: the upload of an import not yet committed, in chunks. */
+export interface LedgerImportFileTable {
+  importId: number
+  seq: number
+  bytes: Buffer
 }
 
 export interface LedgerImportRowTable {
@@ -367,6 +403,77 @@ export interface MapCellTable {
   sumId: number
 }
 
+/** Roll-up tallies of migration 0020, kept by triggers; `key` is the first `level` digits of a region code. */
+export interface SupplyTallyTable {
+  level: number
+  key: string
+  classCode: string
+  unit: string
+  isEquipment: boolean
+  condition: string
+  lines: number
+  quantity: number
+}
+
+export interface SupplyNameTallyTable {
+  level: number
+  key: string
+  name: string
+  unit: string
+  classCode: string
+  isEquipment: boolean
+  condition: string
+  lines: number
+  quantity: number
+  stocked: number
+}
+
+export interface SupplyPlaceTallyTable {
+  regionCode: string
+  name: string
+  lines: number
+  stocked: number
+  usable: number
+}
+
+export interface SupplyDateTallyTable {
+  level: number
+  key: string
+  kind: string
+  /** 'YYYY-MM-DD', or '-infinity' for maintained gear never maintained. */
+  onDate: string
+  lines: number
+}
+
+export interface FreshTallyTable {
+  level: number
+  key: string
+  kind: string
+  /** 'YYYY-MM-DD' (UTC day of confirmation), or '-infinity' for never confirmed. */
+  confirmedOn: string
+  records: number
+}
+
+export interface ResourceTallyTable {
+  level: number
+  key: string
+  kind: string
+  records: number
+  headcount: number
+  capacity: number
+  riskGeneral: number
+  riskMajor: number
+}
+
+export interface PersonTallyTable {
+  regionCode: string
+  personRegionCode: string
+  people: number
+  heads: number
+  liaisons: number
+  informants: number
+}
+
 /** Tables of migration 0003, merged into Database below. */
 export interface ResourceTables {
   resource: ResourceTable
@@ -383,6 +490,8 @@ export interface ResourceTables {
   stockMovement: StockMovementTable
   ledgerImport: LedgerImportTable
   ledgerImportRow: LedgerImportRowTable
+  ledgerMapping: LedgerMappingTable
+  ledgerImportFile: LedgerImportFileTable
 }
 
 /** Tables of migration 0007: linkage groups, warnings, their delivery, and the job queue. */
@@ -398,6 +507,13 @@ export interface WarningTables {
   workerInstance: WorkerInstanceTable
   doorKnockTask: DoorKnockTaskTable
   inboundMessage: InboundMessageTable
+  /** Migration 0016: escalation rounds, digests, door-knock lists. */
+  escalationRound: EscalationRoundTable
+  escalation: EscalationTable
+  noticeDigestItem: NoticeDigestItemTable
+  doorKnockPerson: DoorKnockPersonTable
+  /** Migration 0017: CAP messages sent and received per warning. */
+  capMessage: CapMessageTable
 }
 
 export interface JobTable {
@@ -470,9 +586,33 @@ export interface WarningTable {
   createdBy: number | null
   submittedBy: number | null
   approvedBy: number | null
+  /**
+   * Who drafted, imported or edited its content; none of them may approve it (migration 0017).
+   * Read as strings: node-pg parses int8 but not int8[].
+   */
+  authors: ColumnType<string[], number[] | undefined, number[]>
+  /** The demo's draft warning (migration 0018). */
+  isDemo: Generated<boolean>
   version: Generated<number>
   createdAt: Generated<Date>
   updatedAt: Generated<Date>
+}
+
+/** One CAP message a warning sent or received (migration 0017). */
+export interface CapMessageTable {
+  id: Generated<number>
+  warningId: number
+  direction: 'sent' | 'received'
+  identifier: string
+  sender: string
+  sent: Date
+  status: string
+  msgType: 'Alert' | 'Update' | 'Cancel' | 'Ack' | 'Error'
+  referenceList: string | null
+  revision: number | null
+  xml: string | null
+  actorId: number | null
+  createdAt: Generated<Date>
 }
 
 export interface WarningStepTable {
@@ -526,13 +666,51 @@ export interface DeliveryTable {
   deliveredAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   failedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   acknowledgedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  /** An escalation notice's round (migration 0016). */
+  roundId: ColumnType<number | null, number | null | undefined, number | null>
+}
+
+/** Migration 0016: the people one door-knock task lists. */
+export interface DoorKnockPersonTable {
+  taskId: number
+  warningId: number
+  personId: number
+  confirmedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  confirmedVia: string | null
+}
+
+/** Migration 0016: the silent people of one warning escalated together. */
+export interface EscalationRoundTable {
+  id: Generated<number>
+  warningId: number
+  revision: number
+  number: number
+  openedAt: Timestamp
+}
+
+/** Migration 0016: one silent person and one superior told about them, per round. */
+export interface EscalationTable {
+  roundId: number
+  warningId: number
+  personId: number
+  superiorId: number
+}
+
+/** Migration 0016: a round's notice held back by the per-phone limit, sent within a digest. */
+export interface NoticeDigestItemTable {
+  deliveryId: number
+  warningId: number
+  roundId: number
+  personId: number
 }
 
 export interface DoorKnockTaskTable {
   id: Generated<number>
   warningId: number
-  personId: number
+  /** The region that goes and knocks: the township for a village's people, else the area itself. */
   regionCode: string
+  /** Whose people the task lists: a village, or a township or county for its own staff (migration 0016). */
+  areaCode: string
   state: Generated<'open' | 'done'>
   result: string | null
   createdAt: Timestamp

@@ -138,6 +138,7 @@ export const AUDITED_REFUSALS: Record<string, string> = {
   BAD_SIGNATURE: 'refused.callback',
   CALLBACK_UNAUTHENTICATED: 'refused.callback',
   CALLBACK_ADDRESS: 'refused.callback',
+  FOUR_EYES: 'refused.four_eyes',
 }
 
 /**

@@ -1,4 +1,4 @@
-import { MenuFoldOutlined, MenuUnfoldOutlined } from '@ant-design/icons'
+import { MenuFoldOutlined, MenuOutlined, MenuUnfoldOutlined } from '@ant-design/icons'
 import { Button, Layout, Menu } from 'antd'
 import { useEffect, useMemo, useState, type ReactNode } from 'react'
 import { Outlet, useLocation, useNavigate } from 'react-router'
@@ -46,6 +46,8 @@ export function AppLayout() {
   const navigate = useNavigate()
   const location = useLocation()
   const [collapsed, setCollapsed] = useState(false)
+  // On a phone the menu is hidden behind a button in the header (shell.css), open only when asked.
+  const [menuOpen, setMenuOpen] = useState(false)
   const feature = currentFeature(location.pathname)
 
   const items = useMemo(() => menuItems(features.filter((f) => allowed(f, me.permissions))), [me.permissions])
@@ -60,6 +62,15 @@ export function AppLayout() {
     <RegionFilterProvider>
       <Layout className="sw-app">
         <Layout.Header className="sw-header">
+          <Button
+            type="text"
+            className="sw-menu-toggle"
+            icon={<MenuOutlined />}
+            onClick={() => setMenuOpen((o) => !o)}
+            aria-label={menuOpen ? '收起菜单' : '打开菜单'}
+            aria-expanded={menuOpen}
+            data-testid="menu-toggle"
+          />
           <div className="sw-brand" onClick={() => navigate('/')} role="link" tabIndex={0}>
             <span className="sw-brand-emblem" aria-hidden>守</span>
             <span className="sw-brand-name">守望 · 基层应急管理平台</span>
@@ -67,14 +78,14 @@ export function AppLayout() {
           <TopBar />
         </Layout.Header>
         <Layout>
-          <Layout.Sider width={184} collapsedWidth={56} collapsed={collapsed} theme="light" className="sw-sider">
+          <Layout.Sider width={184} collapsedWidth={56} collapsed={collapsed} theme="light" className={menuOpen ? 'sw-sider sw-sider-open' : 'sw-sider'}>
             <Menu
               mode="inline"
               items={items}
               selectedKeys={feature ? [feature.path] : []}
               openKeys={openKeys}
               onOpenChange={setOpenKeys}
-              onClick={({ key }) => navigate(`/${key}`)}
+              onClick={({ key }) => { setMenuOpen(false); navigate(`/${key}`) }}
               data-testid="main-menu"
             />
             <Button

@@ -4,12 +4,12 @@ import { homeFeature } from '../features/home/routes.js'
 import { inboxFeature } from '../features/inbox/routes.js'
 import { ledgersFeature } from '../features/ledgers/routes.js'
 import { linkageFeature } from '../features/linkage/routes.js'
-import { mapFeature } from '../features/map/routes.js'
+import { mapFeature, positionsFeature } from '../features/map/routes.js'
 import {
   expertsFeature, riskPointsFeature, sheltersFeature, storagePointsFeature, suppliersFeature, teamsFeature,
 } from '../features/resources/routes.js'
 import { attentionFeature, completenessFeature, rollupFeature } from '../features/rollup/routes.js'
-import { gatewaySettingsFeature } from '../features/settings/routes.js'
+import { gatewaySettingsFeature, issuingSettingsFeature } from '../features/settings/routes.js'
 import { suppliesFeature } from '../features/supplies/routes.js'
 import { usersFeature } from '../features/users/routes.js'
 import { boardsFeature, doorKnocksFeature, drillsFeature, warningsFeature } from '../features/warnings/routes.js'
@@ -23,6 +23,7 @@ export const features: readonly Feature[] = [
   leadingGroupsFeature,
   // 应急资源 submenu
   mapFeature,
+  positionsFeature,
   teamsFeature,
   expertsFeature,
   suppliesFeature,
@@ -43,5 +44,6 @@ export const features: readonly Feature[] = [
   inboxFeature,
   usersFeature,
   gatewaySettingsFeature,
+  issuingSettingsFeature,
   auditFeature,
 ]

@@ -1,8 +1,9 @@
 import { sql } from 'kysely'
-import { auditActionLabel } from '../../../domain/audit/actions.js'
+import { auditActionLabel, auditEntityLabel } from '../../../domain/audit/actions.js'
 import type { Db } from '../../db/database.js'
 import { codeInScope, inScope, scopeOf, type Scope } from '../../db/scope.js'
 import { invalid, outOfScope } from '../../errors.js'
+import { namesOf } from './names.js'
 import type { AuditListQuery } from './schema.js'
 
 /**
@@ -75,8 +76,9 @@ export async function listAudit(db: Db, scope: Scope, f: AuditListQuery) {
     ]).orderBy('a.id', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute(),
     filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ])
+  const names = await namesOf(db, rows)
   return {
-    items: rows.map((r) => ({ ...r, at: r.at.toISOString(), actionLabel: auditActionLabel(r.action) })),
+    items: rows.map((r, i) => ({ ...r, at: r.at.toISOString(), actionLabel: auditActionLabel(r.action), ...names[i] })),
     total: count.n,
   }
 }
@@ -88,4 +90,10 @@ export async function listAudit(db: Db, scope: Scope, f: AuditListQuery) {
 export async function listActions(db: Db) {
   const rows = await db.selectFrom('auditLog').select('action').distinct().orderBy('action').execute()
   return rows.map((r) => ({ action: r.action, label: auditActionLabel(r.action) }))
+}
+
+/** Every kind of object the log holds, labelled, for the filter; like the actions, not narrowed. */
+export async function listEntities(db: Db) {
+  const rows = await db.selectFrom('auditLog').select('entity').distinct().orderBy('entity').execute()
+  return rows.map((r) => ({ entity: r.entity, label: auditEntityLabel(r.entity) }))
 }

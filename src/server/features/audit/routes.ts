@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { listActions, listAudit, timeBound } from './queries.js'
+import { listActions, listAudit, listEntities, timeBound } from './queries.js'
 import { recordAudit } from './record.js'
-import { ActionOption, AuditListQuery, AuditPage, VerifyQuery, VerifyReply } from './schema.js'
+import { ActionOption, AuditListQuery, EntityOption, AuditPage, VerifyQuery, VerifyReply } from './schema.js'
 import { verifyChain } from './verify.js'
 
 /** Only the audit administrator reads the log (三权分立): the system administrator gets 403 too. */
@@ -18,6 +18,10 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/actions', {
     schema: { tags, summary: '日志中出现过的操作类型', response: { 200: Type.Array(ActionOption) } },
   }, () => listActions(app.db))
+
+  app.get('/entities', {
+    schema: { tags, summary: '日志中出现过的对象类型', response: { 200: Type.Array(EntityOption) } },
+  }, () => listEntities(app.db))
 
   // Verification is audited: it is rare, and proof that the check was made belongs in the log.
   app.get('/verify', {

@@ -29,8 +29,11 @@ export const AuditEntry = Type.Object({
   action: Type.String(),
   actionLabel: Type.String(),
   entity: Type.String(),
+  entityLabel: Type.String({ description: '对象类型的中文名' }),
   entityId: Type.Union([Type.String(), Type.Null()]),
+  entityName: Type.Union([Type.String(), Type.Null()], { description: '对象名称：现有对象取当前名称，已删除的取日志记下的名称并注明“已删除”' }),
   regionCode: Type.Union([Type.String(), Type.Null()]),
+  regionName: Type.Union([Type.String(), Type.Null()], { description: '区划全称' }),
   before: Type.Unknown(),
   after: Type.Unknown(),
   hash: Type.String(),
@@ -54,3 +57,4 @@ export const VerifyReply = Type.Object({
 })
 
 export const ActionOption = Type.Object({ action: Type.String(), label: Type.String() })
+export const EntityOption = Type.Object({ entity: Type.String(), label: Type.String() })

@@ -12,8 +12,8 @@ export type VerifyResult = {
 
 export type VerifyRange = { from?: Date; to?: Date }
 
-const CONTENT_CHANGED = '记录内容与其哈希值不符：该条记录被改动过'
-const LINK_BROKEN = '与前一条记录的哈希不衔接：其前有记录被删除、插入或改动过'
+const CONTENT_CHANGED = '该条记录的内容与写入时不一致：记录被改动过'
+const LINK_BROKEN = '该条记录与前一条衔接不上：其前有记录被删除、插入或改动过'
 
 /** Ids bounding the entries written within the range; ids, not times, give the chain's order. */
 async function idRange(db: Db, range: VerifyRange): Promise<{ firstId: number; lastId: number } | null> {

@@ -12,6 +12,9 @@ const ConfirmView = Type.Object({
     headline: Type.String({ title: '标题' }),
     level: Type.Integer({ title: '预警级别' }),
     eventType: Type.String({ title: '事件类型' }),
+    areaDesc: Type.String({ title: '可能影响的范围' }),
+    onset: Type.String({ title: '起始时间' }),
+    expires: Type.Union([Type.String(), Type.Null()], { title: '失效时间', description: '为空表示直至解除' }),
     description: Type.String({ title: '警示事项' }),
     instruction: Type.String({ title: '应当采取的措施' }),
     senderName: Type.String({ title: '发布单位' }),
@@ -36,7 +39,7 @@ export function maskName(name: string): string {
 
 /**
  * The personal confirm link (一键确认) opened on a phone: public, the signed token is the only
- * credential. No audit entry (nobody is signed in); the confirmation is a step on the warning.
+ * credential. It shows what the short SMS left out: where, from when to when, and what to do. No audit entry (nobody is signed in); the confirmation is a step on the warning.
  */
 export const confirmRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Taps come in bursts after a warning: confirmations arriving together share one transaction.
@@ -51,14 +54,16 @@ export const confirmRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const row = await app.db.selectFrom('warningRecipient as r')
       .innerJoin('warning as w', 'w.id', 'r.warningId')
       .innerJoin('person as p', 'p.id', 'r.personId')
-      .select(['w.headline', 'w.level', 'w.eventType', 'w.description', 'w.instruction', 'w.senderName', 'w.issuedAt', 'w.status',
+      .select(['w.headline', 'w.level', 'w.eventType', 'w.areaDesc', 'w.onset', 'w.expires', 'w.description', 'w.instruction', 'w.senderName', 'w.issuedAt', 'w.status',
         'w.purpose', 'p.name', 'r.state', 'r.acknowledgedAt'])
       .where('r.warningId', '=', claim.warningId).where('r.personId', '=', claim.personId)
       .executeTakeFirst()
     if (!row) throw invalidToken()
     return {
       warning: {
-        headline: row.headline, level: row.level, eventType: row.eventType, description: row.description,
+        headline: row.headline, level: row.level, eventType: row.eventType,
+        areaDesc: row.areaDesc, onset: row.onset.toISOString(), expires: row.expires?.toISOString() ?? null,
+        description: row.description,
         instruction: row.instruction, senderName: row.senderName, issuedAt: row.issuedAt?.toISOString() ?? null,
         status: row.status, purpose: row.purpose,
       },

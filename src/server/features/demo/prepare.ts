@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.js'
 import { jurisdictionPrefix } from '../../../domain/regions/code.js'
 import { placeRegionPositions } from '../map/positions.js'
 import { loadRegions } from '../regions/load.js'
+import { demoWasPurged } from './purge.js'
 import { seedDemo } from './seed.js'
 
 /**
@@ -23,7 +24,9 @@ export async function prepareDeployment(db: Db, config: Config, log: (line: stri
     .where('code', 'like', `${prefix}%`).where('code', '<>', config.rootRegion).where('lng', 'is', null).limit(1).executeTakeFirst()
   if (unplaced) await placeRegionPositions(db, prefix)
   const anyUser = await db.selectFrom('appUser').select('id').limit(1).executeTakeFirst()
-  if (!anyUser && config.demo) {
+  // A database whose demo was purged has no accounts until the set-up command makes some: it is
+  // not empty, and must not get the demo back at the next start.
+  if (!anyUser && config.demo && !(await demoWasPurged(db))) {
     const logins = await seedDemo(db, config.rootRegion)
     log('')
     log('==== 演示数据已生成（DEMO，仅供体验，请勿用于生产）。以下登录信息只显示这一次： ====')

@@ -37,12 +37,15 @@ export async function seedDemo(db: Db, rootCode: string): Promise<DemoLogin[]> {
   const managerOf: Partial<Record<RegionLevel, RoleKey>> = {
     city: 'city_manager', county: 'county_manager', township: 'township_manager', village: 'village_manager',
   }
-  const plan: Array<{ username: string; role: RoleKey; regionCode: string }> = [
+  // `note` tells two accounts of one role apart in the printed list.
+  const plan: Array<{ username: string; role: RoleKey; regionCode: string; note?: string }> = [
     { username: 'demo-admin', role: 'sysadmin', regionCode: rootCode },
     { username: 'demo-security', role: 'secadmin', regionCode: rootCode },
     { username: 'demo-auditor', role: 'auditor', regionCode: rootCode },
     ...(managerOf[rootLevel] ? [{ username: 'demo-city', role: managerOf[rootLevel]!, regionCode: rootCode }] : []),
     { username: 'demo-county', role: 'county_manager', regionCode: county },
+    // Four eyes: whoever drafts a warning does not approve it, so the county has a second approver.
+    { username: 'demo-approver', role: 'county_manager', regionCode: county, note: '·审批' },
     { username: 'demo-duty', role: 'duty', regionCode: county },
     { username: 'demo-township', role: 'township_manager', regionCode: township },
     { username: 'demo-village', role: 'village_manager', regionCode: village },
@@ -52,7 +55,7 @@ export async function seedDemo(db: Db, rootCode: string): Promise<DemoLogin[]> {
     for (const p of plan) {
       const password = demoPassword()
       const region = await trx.selectFrom('region').select(['name', 'fullName']).where('code', '=', p.regionCode).executeTakeFirstOrThrow()
-      const label = `${roleDef(p.role)!.label}`
+      const label = `${roleDef(p.role)!.label}${p.note ?? ''}`
       const user = await trx.insertInto('appUser').values({
         username: p.username,
         displayName: `${region.name}·${label}（演示）`,

@@ -26,6 +26,8 @@ export type DemoPlan = { units: PlannedUnit[]; people: PlannedPerson[]; groups: 
 export type DemoCounts = { units: number; people: number; groups: number; members: number }
 
 const DEMO = '（演示）'
+/** The post of the township station member who keeps its store. */
+export const KEEPER_POST = '物资保管员'
 const NOTE = '演示数据，非真实人员'
 
 // Area codes of the demo cities of the seed documents; elsewhere units get no landline.
@@ -97,7 +99,9 @@ export function planDemoDirectory(regions: readonly DemoRegion[], rootCode: stri
       person(region, station, '站长', ['head', 'flood_control'])
       person(region, station, '副站长', ['liaison'], true)
       person(region, station, '信息员', ['informant'])
-      person(region, station, '信息员', ['informant'])
+      // Keeps the station's store (resources/demo.ts makes them its 保管员), so that “whom to call
+      // for the boats” has a different answer from “who is the liaison”.
+      person(region, station, KEEPER_POST, ['informant'])
     } else {
       const community = region.kind === '居委会'
       const office = unit(region, `${region.name}${DEMO}`, 'village', false)

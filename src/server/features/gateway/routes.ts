@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify'
 import { AppError } from '../../errors.js'
 import { addressAllowed } from './allow-list.js'
 import { smsReceipt, smsReply, voiceResult } from './callbacks.js'
+import { providerCallbackRoutes } from './provider-routes.js'
 import { CallbackOutcome, SmsReceipt, SmsReply, VoiceResult } from './schema.js'
 import { callbackSecret } from './secret.js'
 import { SIGNATURE_HEADER, verifyCallback } from './signature.js'
@@ -13,13 +14,24 @@ const tags = ['网关回调']
 const BODY_LIMIT = 64 * 1024
 
 /**
+ * Callbacks to the gateway routes: from our generic HTTP contract, signed with the callback
+ * secret (below), and from the cloud providers, authenticated by a token in their URL
+ * (provider-routes.ts). Each in its own encapsulated plugin, so the one's body parser and
+ * signature check never apply to the other.
+ */
+export const gatewayRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(signedCallbackRoutes)
+  await app.register(providerCallbackRoutes)
+}
+
+/**
  * Callbacks from the SMS and voice gateways (receipts, replies, call results). Public: gateways
  * have no session. Each body must carry its HMAC under the deployment's callback secret (the
  * environment's, else the one generated for this deployment: see secret.ts), and, when
  * SHOUWANG_GATEWAY_ALLOW is set, come from a listed address. Refusals are audited by the errors
  * plugin (codes CALLBACK_ADDRESS, CALLBACK_UNAUTHENTICATED, BAD_SIGNATURE).
  */
-export const gatewayRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const signedCallbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // The signature covers the exact bytes sent, so this plugin keeps them: re-serialising the
   // parsed JSON could differ in spacing, key order or escapes and break a valid signature.
   const rawBodies = new WeakMap<FastifyRequest, string>()

@@ -21,7 +21,11 @@ export const VOICE_RESULTS = ['confirmed', 'answered', 'no_answer', 'busy', 'fai
 
 export const VoiceResult = Type.Object({
   id: ProviderId,
-  result: Type.Union(VOICE_RESULTS.map((r) => Type.Literal(r)), { title: '呼叫结果' }),
+  // Spelled out rather than mapped from VOICE_RESULTS: a mapped array is not a tuple, and the
+  // static type of a union over it is never.
+  result: Type.Union([
+    Type.Literal('confirmed'), Type.Literal('answered'), Type.Literal('no_answer'), Type.Literal('busy'), Type.Literal('failed'),
+  ], { title: '呼叫结果' }),
   digits: Type.Optional(Type.String({ maxLength: 20, title: '按键' })),
 }, { title: '语音呼叫结果' })
 export type VoiceResult = Static<typeof VoiceResult>

@@ -32,5 +32,17 @@ export async function gatewaySetupNotice(db: Kysely<Database>, channels: Channel
       ? `网关回调只接受来自以下地址的请求（SHOUWANG_GATEWAY_ALLOW）：${channels.gatewayAllow.join('、')}`
       : '网关回调未限制来源地址；可用 SHOUWANG_GATEWAY_ALLOW 列出网关的 IP 地址或网段。',
     `回调地址：短信回执 ${urls.smsReceipt}，短信回复 ${urls.smsReply}，语音呼叫结果 ${urls.voiceResult}`,
+    ...providerLines(channels),
   ]
+}
+
+const PROVIDER_NAMES = { aliyun: '阿里云', tencent: '腾讯云' } as const
+
+/** Which cloud provider sends SMS and calls; their callback URLs hold a token, so they are shown on the page, not here. */
+function providerLines(channels: ChannelConfig): string[] {
+  const sms = channels.smsProvider?.provider
+  const voice = channels.voiceProvider?.provider
+  if (!sms && !voice) return []
+  const uses = [sms ? `短信经${PROVIDER_NAMES[sms]}发送` : null, voice ? `语音呼叫经${PROVIDER_NAMES[voice]}发送` : null].filter(Boolean).join('，')
+  return [`${uses}；其状态报告、回复与呼叫结果的回调地址含本部署的回调令牌，请在“网关回调”页面复制后填入云服务商控制台（轮换密钥后须重新填入）。`]
 }

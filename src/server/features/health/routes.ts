@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { sql } from 'kysely'
 import { Type } from 'typebox'
+import { demoPresent } from '../demo/presence.js'
 
 const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
@@ -10,6 +11,7 @@ const Health = Type.Object({
     version: Type.Optional(Type.String()),
     error: Type.Optional(Type.String()),
   }),
+  demo: Type.Optional(Type.Boolean({ description: '含演示数据：每个页面顶部显示“演示数据”提示条' })),
 })
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ embedded: boolean }> = async (app, opts) => {
@@ -19,7 +21,9 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ embedded: boolean }> = as
   }, async (_req, reply) => {
     try {
       const { rows } = await sql<{ v: string }>`select current_setting('server_version') as v`.execute(app.db)
-      return { status: 'ok' as const, database: { ok: true, embedded: opts.embedded, version: rows[0].v } }
+      // Public like the rest of health: the login page shows the banner too, before anyone signs in.
+      const demo = await demoPresent(app.db)
+      return { status: 'ok' as const, database: { ok: true, embedded: opts.embedded, version: rows[0].v }, demo }
     } catch (err) {
       return reply.status(503).send({ status: 'degraded', database: { ok: false, embedded: opts.embedded, error: '数据库不可用' } })
     }

@@ -122,6 +122,33 @@ describe('inbox', () => {
     const noCsrf = await app.inject({ method: 'POST', url: `/api/inbox/${d.id}/ack`, headers: { cookie: me.session.cookie } })
     expect(noCsrf.statusCode).toBe(403)
   })
+
+  it('lists the silent escalated to me and nobody else\'s, numbers in full, each look audited', async () => {
+    const me = await cadre()
+    const other = await cadre()
+    const silent = await insertPerson(app.db, { name: '沉默村长' })
+    const theirs = await insertPerson(app.db, { name: '别人的村长' })
+    const w = await insertWarning(app.db, { headline: '吴兴区暴雨橙色预警' })
+    for (const p of [silent.id, theirs.id]) await insertRecipient(app.db, w.id, p)
+    const round = await app.db.insertInto('escalationRound').values({ warningId: w.id, revision: 1, number: 1, openedAt: clock.now() })
+      .returning('id').executeTakeFirstOrThrow()
+    await app.db.insertInto('escalation').values([
+      { roundId: round.id, warningId: w.id, personId: silent.id, superiorId: me.personId },
+      { roundId: round.id, warningId: w.id, personId: theirs.id, superiorId: other.personId },
+    ]).execute()
+
+    const res = await me.session.request({ url: `/api/inbox/escalations?warning=${w.id}` })
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toMatchObject({ total: 1, items: [{ warningId: w.id, round: 1, personId: silent.id, name: '沉默村长', mobile: silent.mobile, state: 'pending', doorKnockState: null }] })
+    expect((await me.session.request({ url: '/api/inbox/escalations' })).json().items.map((i: any) => i.personId)).toEqual([silent.id])
+    const audit = await app.db.selectFrom('auditLog').select(['action', 'entityId']).where('actorId', '=', me.session.userId)
+      .where('action', '=', 'escalation.list_viewed').execute()
+    expect(audit).toEqual([{ action: 'escalation.list_viewed', entityId: String(w.id) }, { action: 'escalation.list_viewed', entityId: null }])
+
+    const unlinked = await signIn(app, { role: 'viewer', regionCode: '330502001005' })
+    expect((await unlinked.request({ url: '/api/inbox/escalations' })).json().code).toBe('INBOX_NOT_LINKED')
+    expect((await me.session.request({ url: '/api/inbox/escalations?warning=abc' })).statusCode).toBe(400)
+  })
 })
 
 /** Opens the SSE stream over real HTTP; `next()` resolves with each event's JSON in turn. */

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AppError, notFound } from '../../errors.js'
 import { sendEvents } from '../../events/bus.js'
-import { ackInboxMessage, listInbox } from './queries.js'
-import { AckResult, DeliveryParam, InboxPage, InboxQuery } from './schema.js'
+import { ackInboxMessage, listEscalatedToMe, listInbox } from './queries.js'
+import { AckResult, DeliveryParam, EscalationList, EscalationQuery, InboxPage, InboxQuery } from './schema.js'
 
 const tags = ['系统消息']
 
@@ -16,6 +16,14 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const personId = req.user.personId
     if (personId === null) return { items: [], total: 0, unread: 0, notice: NOT_LINKED }
     return { ...(await listInbox(app.db, personId, req.query)), notice: null }
+  })
+
+  app.get('/escalations', {
+    schema: { tags, summary: '叫应升级名单：升级给我的未确认人员（含完整电话，查看留痕）', querystring: EscalationQuery, response: { 200: EscalationList } },
+  }, async (req) => {
+    const personId = req.user.personId
+    if (personId === null) throw new AppError('INBOX_NOT_LINKED', 409, NOT_LINKED)
+    return listEscalatedToMe(app.db, req.actor, personId, req.user.regionCode, req.query.warning)
   })
 
   app.post('/:deliveryId/ack', {

@@ -29,6 +29,8 @@ export const InboxItem = Type.Object({
   acknowledgedAt: nullable(Type.String({ format: 'date-time' })),
   /** Still waits for this person's 已收到: unconfirmed and the warning in force. */
   needsAck: Type.Boolean(),
+  /** An escalation: the page listing the silent people below this person, with their numbers. */
+  link: nullable(Type.String()),
 })
 export type InboxItem = Static<typeof InboxItem>
 
@@ -47,3 +49,31 @@ export const AckResult = Type.Object({
     description: 'acknowledged 已确认；already 此前已确认；closed 预警已撤销或解除，无需确认',
   }),
 })
+
+export const EscalationQuery = Type.Object({
+  warning: Type.Optional(Id('预警编号')),
+}, { additionalProperties: false })
+export type EscalationQuery = Static<typeof EscalationQuery>
+
+export const EscalatedPerson = Type.Object({
+  warningId: Type.Integer(),
+  headline: Type.String(),
+  level: Type.Integer(),
+  warningStatus: Type.String(),
+  round: Type.Integer({ description: '第几轮叫应升级' }),
+  escalatedAt: Type.String({ format: 'date-time' }),
+  personId: Type.Integer(),
+  name: Type.String(),
+  post: nullable(Type.String()),
+  regionCode: Type.String(),
+  regionName: Type.String(),
+  mobile: nullable(Type.String({ description: '完整号码：您是其上级，需立即联系（每次查看均审计）' })),
+  state: Type.String({ description: '此刻的确认状态：acknowledged 已确认，其余为仍未确认' }),
+  acknowledgedAt: nullable(Type.String({ format: 'date-time' })),
+  ackChannel: nullable(Type.String()),
+  doorKnockState: nullable(Type.String({ description: 'open 待上门；done 已上门；null 未派任务' })),
+})
+export type EscalatedPerson = Static<typeof EscalatedPerson>
+
+export const EscalationList = Type.Object({ items: Type.Array(EscalatedPerson), total: Type.Integer() })
+export type EscalationList = Static<typeof EscalationList>

@@ -4,6 +4,7 @@ import { maskPhone } from '../../../domain/people/phone.js'
 import { levelOf } from '../../../domain/regions/code.js'
 import type { Db } from '../../db/database.js'
 import { inScope, type Scope } from '../../db/scope.js'
+import { countTableRows, tableRows } from './export-rows-tables.js'
 import type { LedgerCells } from './workbook.js'
 
 /**
@@ -13,7 +14,7 @@ import type { LedgerCells } from './workbook.js'
 
 const PAGE = 2000
 
-type RegionNames = Map<string, string>
+export type RegionNames = Map<string, string>
 
 /** Names of the subtree's regions and of its ancestors, for the 区县 / 乡镇 / 村 columns. */
 export async function regionNames(db: Db, subtree: Scope): Promise<RegionNames> {
@@ -28,7 +29,7 @@ function ancestorsOf(code: string): string[] {
 }
 
 /** 区县, 乡镇（街道）, 村（社区） of a region code; blank where the code sits higher. */
-function places(code: string, names: RegionNames): { county: string | null; township: string | null; village: string | null } {
+export function places(code: string, names: RegionNames): { county: string | null; township: string | null; village: string | null } {
   const level = levelOf(code)
   const at = (len: number) => names.get(code.slice(0, len).padEnd(12, '0')) ?? null
   return {
@@ -58,6 +59,8 @@ export async function countAnnexRows(db: Db, annex: Annex, subtree: Scope): Prom
       for await (const _ of contactRows(db, annex, subtree, new Map(), false)) n++
       return n
     }
+    default:
+      return countTableRows(db, annex, subtree)
   }
 }
 
@@ -182,5 +185,6 @@ export async function* contactRows(db: Db, annex: Annex, subtree: Scope, names: 
 export function annexRows(db: Db, annex: Annex, subtree: Scope, names: RegionNames, reveal: boolean): AsyncIterable<LedgerCells> {
   if (annex.entity === 'team') return teamRows(db, subtree, names, reveal)
   if (annex.entity === 'person') return contactRows(db, annex, subtree, names, reveal)
+  if (annex.entity !== 'supply') return tableRows(db, annex, subtree, names, reveal)
   return supplyRows(db, annex, subtree, names, reveal)
 }

@@ -170,7 +170,10 @@ describe('ledger export', () => {
     const unknown = await county.request({ url: '/api/ledgers/annex9/export' })
     expect(unknown.statusCode).toBe(404)
     const annexes = await viewer.request({ url: '/api/ledgers/annexes' })
-    expect(annexes.json().map((a: { key: string }) => a.key)).toEqual(['annex2', 'annex3', 'annex4', 'annex5', 'annex6', 'annex7'])
+    expect(annexes.json().map((a: { key: string }) => a.key)).toEqual([
+      'annex2', 'annex3', 'annex4', 'annex5', 'annex6', 'annex7', 'experts', 'shelters', 'risks', 'storage', 'suppliers', 'annex1',
+    ])
+    expect(annexes.json().map((a: { fullTitle: string }) => a.fullTitle)).toContain('附件1 应急工作领导小组成员名单')
     expect(annexes.json()[3].columns[3]).toEqual({ key: 'headName', label: '姓名', parent: '负责人', required: false })
   })
 })
@@ -251,5 +254,29 @@ describe('ledger export of text that looks like a formula', () => {
     }
     const expected = HOSTILE.map((t, i) => [t, t, HOSTILE[(i + 1) % HOSTILE.length]])
     expect(back.sort()).toEqual(expected.sort())
+  })
+})
+
+describe('ledger export of text XML cannot hold', () => {
+  let own: FastifyInstance
+  let manager: Session
+
+  beforeAll(async () => {
+    own = await testApp()
+    manager = await signIn(own, { role: 'county_manager', regionCode: WUXING })
+    // Pasted from another program: a vertical tab and a bell inside a name, a lone surrogate in the specification.
+    await own.db.insertInto('supply').values({
+      regionCode: ZHILI, classCode: '3000000', name: '救生衣\u000b加厚\u0007', specification: '大号\ud800', unit: '件', quantity: 3,
+    }).execute()
+  })
+  afterAll(async () => { await own.close() })
+
+  it('still writes a workbook that opens, with the unwritable characters shown as �', async () => {
+    const res = await manager.request({ url: `/api/ledgers/annex4/export?regionCode=${ZHILI}` })
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200)
+    const ledger = await openLedger(res.rawPayload, 'export.xlsx', { columns: annexByKey('annex4')!.columns })
+    const back: unknown[] = []
+    for await (const row of ledger.rows) back.push([row.values.name, row.values.specification])
+    expect(back).toEqual([['救生衣\ufffd加厚\ufffd', '大号\ufffd']])
   })
 })

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream'
-import type { Annex } from '../../../domain/ledgers/annexes.js'
+import { annexFileStem, type Annex } from '../../../domain/ledgers/annexes.js'
 import type { Db } from '../../db/database.js'
 import { codeInScope, scopeOf, type Scope } from '../../db/scope.js'
 import { invalid, outOfScope } from '../../errors.js'
@@ -47,7 +47,7 @@ export async function prepareExport(
     after: { annex: annex.key, title: annex.title, regionCode, regionName: region.fullName, rows, phonesRevealed: reveal },
   }))
   return {
-    fileName: `附件${annex.number}_${annex.title}_${region.name}_${today.compact}.xlsx`,
+    fileName: `${annexFileStem(annex)}_${region.name}_${today.compact}.xlsx`,
     rows,
     write: async (out) => {
       const names = await regionNames(db, subtree)
@@ -60,7 +60,7 @@ export async function prepareExport(
 /** The empty form of an annex, to fill in and import. */
 export function prepareTemplate(annex: Annex): PreparedExport {
   return {
-    fileName: `附件${annex.number}_${annex.title}_模板.xlsx`,
+    fileName: `${annexFileStem(annex)}_模板.xlsx`,
     rows: 0,
     write: (out) => writeLedgerWorkbook(out, annex, { fillUnit: '', fillDate: '' }, (async function* () {})(), false),
   }

@@ -148,7 +148,8 @@ describe('hostile uploads', () => {
 })
 
 describe('broken upload forms', () => {
-  const CSV = Buffer.from('物资名称,数量,单位\r\n救生衣,10,件\r\n')
+  // With a region column: a ledger without one waits for the user to say where its rows belong.
+  const CSV = Buffer.from('乡镇（街道）,物资名称,数量,单位\r\n织里镇,救生衣,10,件\r\n')
   const BOUNDARY = 'shouwangTestBoundary'
   const post = (payload: Buffer, contentType = `multipart/form-data; boundary=${BOUNDARY}`) =>
     township.request({ method: 'POST', url: `/api/ledgers/annex4/imports?regionCode=${ZHILI}`, payload, headers: { 'content-type': contentType } })

@@ -39,7 +39,7 @@ afterAll(async () => {
   await fs.promises.rm(tmp, { recursive: true, force: true })
 })
 
-const CSV = Buffer.from('物资名称,数量,单位\r\n救生衣,10,件\r\n冲锋舟,2,艘\r\n')
+const CSV = Buffer.from('乡镇（街道）,物资名称,数量,单位\r\n织里镇,救生衣,10,件\r\n织里镇,冲锋舟,2,艘\r\n')
 
 /** An import as a killed process leaves it: still 'parsing', with rows saved so far. */
 async function strandedImport(opts: { createdAgoMs?: number; heartbeatAgoMs?: number | null } = {}): Promise<number> {

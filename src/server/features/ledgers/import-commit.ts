@@ -7,6 +7,8 @@ import { AppError, notFound } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/record.js'
 import { limitProblems, shortValue } from './import-limits.js'
 import { targetFrom, type ContactTarget, type SupplyTarget, type Target, type TeamTarget } from './import-targets.js'
+import { isTableTarget } from './import-targets-tables.js'
+import { dropUpload } from './import-file.js'
 import { ChunkWriter, type Tally } from './import-write.js'
 import type { StoredSummary } from './imports-queries.js'
 import type { CommitSummary } from './schema.js'
@@ -32,13 +34,18 @@ const CHUNK = 5000
 // Serialises commits, so two imports never create the same person or storage point twice.
 const LEDGER_COMMIT_LOCK = 0x534c_4543 // "SLEC"
 
-const ENTITY_OF: Record<Target['kind'], keyof Tally> = { supply: 'supply', team: 'team', contact: 'person' }
+/** The entity an annex's rows are counted as first (its own records). */
+const MAIN_ENTITY: Record<Annex['entity'], keyof Tally> = {
+  supply: 'supply', team: 'team', person: 'person', expert: 'expert', shelter: 'shelter', riskPoint: 'riskPoint',
+  storagePoint: 'storagePoint', supplier: 'supplier', leadingGroup: 'groupMember',
+}
 
 const alreadyDone = (status: string) => new AppError('IMPORT_NOT_PREVIEWED', 409, ({
   committed: '该批次已经导入，不能重复提交',
   committing: '该批次正在提交，请稍候刷新查看结果',
   parsing: '该批次仍在解析，请等解析完成、核对预览后再提交（解析中断的批次会被标记为失败，可删除后重新上传）',
   failed: '该批次已失败，请重新上传文件（失败的批次可以删除）',
+  mapping: '该批次还需确认表格各列的对应关系，请先完成列对应、核对预览后再提交',
 } as Record<string, string>)[status] ?? `该批次状态为“${status}”，不能提交`)
 
 type ChunkRow = { rowNo: number; teamName: string | null; target: Target }
@@ -50,7 +57,7 @@ export async function commitImport(db: Db, scope: Scope, actor: Actor, id: numbe
     return await db.transaction().execute(async (trx) => {
       const imp = await trx.updateTable('ledgerImport').set({ status: 'committing' })
         .where('id', '=', id).where(inScope('regionCode', scope)).where('status', '=', 'previewed')
-        .returning(['id', 'annex', 'fileName', 'regionCode', 'summary', 'errorRows']).executeTakeFirst()
+        .returning(['id', 'annex', 'fileName', 'regionCode', 'summary', 'errorRows', 'validRows']).executeTakeFirst()
       if (!imp) {
         const found = await trx.selectFrom('ledgerImport').select('status').where('id', '=', id).where(inScope('regionCode', scope)).executeTakeFirst()
         if (!found) throw notFound('导入批次', id)
@@ -58,6 +65,10 @@ export async function commitImport(db: Db, scope: Scope, actor: Actor, id: numbe
       }
       const annex = annexByKey(imp.annex)
       if (!annex) throw notFound('附件', imp.annex)
+      // Nothing to take in is not a success to report.
+      if (imp.validRows === 0) {
+        throw new AppError('IMPORT_NOTHING_VALID', 409, `“${imp.fileName}”没有可导入的有效行（${imp.errorRows} 行都有问题），不能提交。请检查列的对应关系或修改表格后重新上传`)
+      }
       at.regionCode = imp.regionCode
       await sql`select pg_advisory_xact_lock(${LEDGER_COMMIT_LOCK})`.execute(trx)
 
@@ -69,7 +80,8 @@ export async function commitImport(db: Db, scope: Scope, actor: Actor, id: numbe
       const readChunk = async (after: number): Promise<Chunk> => {
         const rows = await db.selectFrom('ledgerImportRow')
           .select(['rowNo', sql<Target>`data->'target'`.as('target'), sql<string | null>`data->>'teamName'`.as('teamName')])
-          .where('importId', '=', id).where('outcome', 'in', ['create', 'update']).where('rowNo', '>', after)
+          // Unchanged rows too: the commit counts them as the preview did, and writes nothing for them.
+          .where('importId', '=', id).where('outcome', 'in', ['create', 'update', 'unchanged']).where('rowNo', '>', after)
           .orderBy('rowNo').limit(CHUNK).execute()
         return {
           last: rows.length < CHUNK ? -1 : rows[rows.length - 1].rowNo,
@@ -91,7 +103,8 @@ export async function commitImport(db: Db, scope: Scope, actor: Actor, id: numbe
       at.rows = null
 
       await writer.finish()
-      const result = summaryOf(writer.tally, ENTITY_OF[kindOf(annex.entity)])
+      await dropUpload(trx, id)
+      const result = summaryOf(writer.tally, MAIN_ENTITY[annex.entity])
       const stored: StoredSummary = { ...((imp.summary ?? {}) as StoredSummary), result }
       await trx.updateTable('ledgerImport')
         .set({ status: 'committed', committedAt: new Date(), summary: JSON.stringify(stored), message: null })
@@ -124,6 +137,7 @@ async function writeTargets(writer: ChunkWriter, targets: Target[]): Promise<voi
   await writer.supplies(targets.filter((t): t is SupplyTarget => t.kind === 'supply'))
   await writer.teams(targets.filter((t): t is TeamTarget => t.kind === 'team'))
   await writer.contacts(targets.filter((t): t is ContactTarget => t.kind === 'contact'))
+  await writer.tables(targets.filter(isTableTarget))
 }
 
 function columnLabel(annex: Annex, key: string): string {
@@ -189,10 +203,6 @@ async function findFailingRow(db: Db, importId: number, regionCode: string, acto
     suspects = (await goesIn(half)) ? suspects.slice(half.length) : half
   }
   return (await goesIn(suspects)) ? null : suspects[0].rowNo
-}
-
-function kindOf(entity: string): Target['kind'] {
-  return entity === 'person' ? 'contact' : entity === 'team' ? 'team' : 'supply'
 }
 
 /** Counts per entity the import touched; the annex's main entity is always listed. */

@@ -1,6 +1,7 @@
 import {
   MAX_HEADCOUNT, MAX_IMPORT_KEY_BYTES, MAX_QUANTITY, MAX_SPECIALITIES, TEXT_LIMITS, textLength, type TextField,
 } from '../../../domain/field-limits.js'
+import { tableLimitProblems } from './import-limits-tables.js'
 import { identity, type PersonRef, type Target } from './import-targets.js'
 
 /**
@@ -15,7 +16,18 @@ import { identity, type PersonRef, type Target } from './import-targets.js'
 /** A value of a target that does not fit: the ledger column it came from, and why (after “的值“…””). */
 export type LimitProblem = { column: string; value: string; reason: string }
 
-type PersonColumns = { name: string; post?: string; phone?: string; mobile?: string; landline?: string; wechat?: string }
+export type PersonColumns = { name: string; post?: string; phone?: string; mobile?: string; landline?: string; wechat?: string }
+
+/** The checks `limitProblems` applies, for the other ledgers' targets (import-limits-tables.ts). */
+export type LimitChecks = {
+  text: (column: string, value: string | null, field: TextField) => void
+  /** Characters of text whose limit is a form's own (专长 200, 防范措施 1000), not a shared field. */
+  chars: (column: string, value: string | null, max: number) => void
+  range: (column: string, value: number | null, min: number, max: number) => void
+  key: (column: string, value: string, importKey: string) => void
+  person: (p: PersonRef | null, columns: PersonColumns) => void
+  refuse: (column: string, value: string, reason: string) => void
+}
 
 const HEAD: PersonColumns = { name: 'headName', post: 'headPost', mobile: 'headMobile', landline: 'headLandline' }
 const LIAISON: PersonColumns = { name: 'liaisonName', post: 'liaisonPost', mobile: 'liaisonMobile', landline: 'liaisonLandline', wechat: 'liaisonWechat' }
@@ -28,6 +40,11 @@ export function limitProblems(t: Target): LimitProblem[] {
     if (value.length <= TEXT_LIMITS[field]) return
     const n = textLength(value)
     if (n > TEXT_LIMITS[field]) out.push({ column, value, reason: `有 ${n} 个字符，超过 ${TEXT_LIMITS[field]} 个字符的上限，请缩短` })
+  }
+  const chars = (column: string, value: string | null, max: number) => {
+    if (value === null || value.length <= max) return
+    const n = textLength(value)
+    if (n > max) out.push({ column, value, reason: `有 ${n} 个字符，超过 ${max} 个字符的上限，请缩短` })
   }
   const range = (column: string, value: number | null, min: number, max: number) => {
     if (value === null) return
@@ -81,6 +98,8 @@ export function limitProblems(t: Target): LimitProblem[] {
     case 'contact':
       for (const p of t.people) person(p, p.roles.includes('head') ? HEAD : LIAISON)
       break
+    default:
+      tableLimitProblems(t, { text, chars, range, key, person, refuse: (column, value, reason) => out.push({ column, value, reason }) }, () => out.length)
   }
   return out
 }

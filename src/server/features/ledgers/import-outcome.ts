@@ -1,6 +1,8 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.js'
 import { inScope, scopeOf } from '../../db/scope.js'
+import { tableOutcomes } from './import-outcome-tables.js'
+import { isTableTarget } from './import-targets-tables.js'
 import type { ContactTarget, PersonRef, SupplyTarget, Target, TeamTarget } from './import-targets.js'
 import type { Outcome } from './schema.js'
 
@@ -18,6 +20,7 @@ export async function classify(db: Db, targets: Target[], nothingStored = false)
     case 'supply': return supplyOutcomes(db, targets as SupplyTarget[])
     case 'team': return teamOutcomes(db, targets as TeamTarget[])
     case 'contact': return contactOutcomes(db, targets as ContactTarget[])
+    default: return tableOutcomes(db, targets.filter(isTableTarget))
   }
 }
 
@@ -26,11 +29,13 @@ export async function classify(db: Db, targets: Target[], nothingStored = false)
  * 建账): then every valid row is new, and the preview needs no lookups.
  */
 export async function nothingImportedYet(db: Db, entity: string, regionCode: string): Promise<boolean> {
+  // Contacts, and the other ledgers' records (entered through the forms too), are always looked up.
+  if (entity !== 'team' && entity !== 'supply') return false
   const subtree = scopeOf(regionCode)
   const found = entity === 'team'
     ? await db.selectFrom('resource').select('id').where('kind', '=', 'team').where(inScope('regionCode', subtree)).where('importKey', 'is not', null).limit(1).executeTakeFirst()
     : await db.selectFrom('supply').select('id').where(inScope('regionCode', subtree)).where('importKey', 'is not', null).limit(1).executeTakeFirst()
-  return entity !== 'person' && !found
+  return !found
 }
 
 const col = <T>(items: T[], pick: (t: T) => unknown) => items.map(pick)
@@ -50,20 +55,31 @@ async function supplyOutcomes(db: Db, ts: SupplyTarget[]): Promise<Outcome[]> {
           or (i.note is not null and i.note is distinct from s.note)
           or (i.keeper_name is not null and (k.id is null or i.keeper_name <> k.name
             or (i.keeper_mobile is not null and i.keeper_mobile is distinct from k.mobile)))
+          or (i.liaison_name is not null and (l.id is null or i.liaison_name <> l.name
+            or (i.liaison_mobile is not null and i.liaison_mobile is distinct from l.mobile)))
+          or (i.equipment is not null and i.equipment is distinct from s.is_equipment)
         then 'update' else 'unchanged' end as outcome
     from unnest(
       ${col(ts, (t) => t.regionCode)}::text[], ${col(ts, (t) => t.importKey)}::text[], ${col(ts, (t) => t.name)}::text[],
       ${col(ts, (t) => t.specification)}::text[], ${col(ts, (t) => t.unit)}::text[], ${col(ts, (t) => t.quantity)}::numeric[],
       ${col(ts, (t) => t.storagePlace)}::text[], ${col(ts, (t) => t.holderUnit)}::text[], ${col(ts, (t) => t.reserveForm)}::text[],
       ${col(ts, (t) => t.condition)}::text[], ${col(ts, (t) => t.purchasedOn)}::date[], ${col(ts, (t) => t.expiresOn)}::date[],
-      ${col(ts, (t) => t.note)}::text[], ${col(ts, (t) => t.keeper?.name ?? null)}::text[], ${col(ts, (t) => t.keeper?.mobile ?? null)}::text[]
+      ${col(ts, (t) => t.note)}::text[], ${col(ts, (t) => t.keeper?.name ?? null)}::text[], ${col(ts, (t) => t.keeper?.mobile ?? null)}::text[],
+      ${col(ts, (t) => t.liaison?.name ?? null)}::text[], ${col(ts, (t) => t.liaison?.mobile ?? null)}::text[],
+      ${col(ts, (t) => t.equipment ?? null)}::boolean[], ${col(ts, (t) => t.adoptId ?? null)}::bigint[]
     ) with ordinality as i(region_code, import_key, name, specification, unit, quantity, storage_place, holder_unit, reserve_form,
-      condition, purchased_on, expires_on, note, keeper_name, keeper_mobile, n)
-    -- A lookup per row through the unique index, however large the table.
-    left join lateral (select * from supply x where x.region_code = i.region_code and x.import_key = i.import_key) s on true
+      condition, purchased_on, expires_on, note, keeper_name, keeper_mobile, liaison_name, liaison_mobile, equipment, adopt_id, n)
+    -- A lookup per row through the unique index, however large the table; else the record
+    -- without import key the row would adopt.
+    left join lateral (
+      (select * from supply x where x.region_code = i.region_code and x.import_key = i.import_key)
+      union all (select * from supply x where x.id = i.adopt_id and x.import_key is null)
+      limit 1
+    ) s on true
     left join resource sp on sp.id = s.storage_point_id
     left join unit u on u.id = s.holder_unit_id
     left join person k on k.id = s.responsible_person_id
+    left join person l on l.id = s.liaison_person_id
     order by i.n`.execute(db)
   return rows.map((r) => r.outcome)
 }
@@ -89,10 +105,15 @@ async function teamOutcomes(db: Db, ts: TeamTarget[]): Promise<Outcome[]> {
       ${col(ts, (t) => t.address)}::text[], ${col(ts, (t) => t.note)}::text[], ${col(ts, (t) => t.teamType)}::text[],
       ${col(ts, (t) => t.level)}::text[], ${col(ts, (t) => t.specialities.join(','))}::text[], ${col(ts, (t) => t.headcount)}::int[],
       ${col(ts, (t) => t.leader?.name ?? null)}::text[], ${col(ts, (t) => t.leader?.mobile ?? null)}::text[],
-      ${col(ts, (t) => t.liaison?.name ?? null)}::text[], ${col(ts, (t) => t.liaison?.mobile ?? null)}::text[]
+      ${col(ts, (t) => t.liaison?.name ?? null)}::text[], ${col(ts, (t) => t.liaison?.mobile ?? null)}::text[],
+      ${col(ts, (t) => t.adoptId ?? null)}::bigint[]
     ) with ordinality as i(region_code, import_key, name, address, note, team_type, level, specialities, headcount,
-      leader_name, leader_mobile, liaison_name, liaison_mobile, n)
-    left join resource r on r.kind = 'team' and r.region_code = i.region_code and r.import_key = i.import_key
+      leader_name, leader_mobile, liaison_name, liaison_mobile, adopt_id, n)
+    left join lateral (
+      (select * from resource x where x.kind = 'team' and x.region_code = i.region_code and x.import_key = i.import_key)
+      union all (select * from resource x where x.id = i.adopt_id and x.kind = 'team' and x.import_key is null)
+      limit 1
+    ) r on true
     left join team t on t.resource_id = r.id
     left join person l on l.id = coalesce(t.leader_person_id, r.responsible_person_id)
     left join person c on c.id = r.liaison_person_id
@@ -127,7 +148,12 @@ export function personChanges(ref: PersonRef, stored: StoredPerson): boolean {
     || (ref.post !== null && ref.post !== stored.post)
     || (ref.landline !== null && ref.landline !== stored.landline)
     || (ref.wechat !== null && ref.wechat !== stored.wechat)
-    || ref.roles.some((r) => !stored.roles.includes(r))
+    || ref.roles.some((r) => !holdsRole(stored.roles, r))
+}
+
+/** Whether `roles` hold `role`; a 信息员 is what a ledger's 联络人 column lists too. */
+export function holdsRole(roles: readonly string[], role: string): boolean {
+  return roles.includes(role) || (role === 'liaison' && roles.includes('informant'))
 }
 
 async function contactOutcomes(db: Db, ts: ContactTarget[]): Promise<Outcome[]> {

@@ -1,3 +1,5 @@
+import { tableTargetFrom, type TableTarget } from './import-targets-tables.js'
+
 /**
  * What a valid ledger row will write, stored as `data.target` of its `ledger_import_row` so the
  * commit needs nothing but the import's own rows. Persons, storage points and enterprises are
@@ -19,12 +21,16 @@ export type SupplyTarget = {
   kind: 'supply'
   regionCode: string
   importKey: string
+  /** A line of the same identity kept without import key (entered by hand): the commit gives it this key. */
+  adoptId?: number
   name: string
   specification: string | null
   unit: string
   quantity: number
   classCode: string
   isEquipment: boolean
+  /** What a 类别 column says (物资 false, 装备 true); null when the ledger does not say. */
+  equipment: boolean | null
   storagePlace: string | null
   teamId: number | null
   /** An enterprise of annex 4 (乡镇（街道）/企业 naming a company), kept as a unit. */
@@ -35,12 +41,16 @@ export type SupplyTarget = {
   expiresOn: string | null
   note: string | null
   keeper: PersonRef | null
+  /** A second contact group of the ledger (联系人). */
+  liaison: PersonRef | null
 }
 
 export type TeamTarget = {
   kind: 'team'
   regionCode: string
   importKey: string
+  /** A team of the same name kept without import key (entered by hand): the commit gives it this key. */
+  adoptId?: number
   name: string
   /** Null when the ledger leaves it blank: an existing team keeps its own, a new one takes `fallback`. */
   teamType: string | null
@@ -61,7 +71,8 @@ export type ContactTarget = {
   people: PersonRef[]
 }
 
-export type Target = SupplyTarget | TeamTarget | ContactTarget
+/** Annexes 2–7, then the other ledgers (import-targets-tables.ts). */
+export type Target = SupplyTarget | TeamTarget | ContactTarget | TableTarget
 
 /**
  * The part of a name that identifies it: full-width forms folded, spaces dropped, Latin letters
@@ -99,6 +110,7 @@ export function targetFrom(stored: Target): Target {
         ...stored, specification: n(stored.specification), storagePlace: n(stored.storagePlace), teamId: n(stored.teamId),
         holderUnit: n(stored.holderUnit), reserveForm: n(stored.reserveForm), condition: n(stored.condition),
         purchasedOn: n(stored.purchasedOn), expiresOn: n(stored.expiresOn), note: n(stored.note), keeper: personFrom(stored.keeper),
+        equipment: n(stored.equipment), liaison: personFrom(stored.liaison),
       }
     case 'team':
       return {
@@ -107,6 +119,8 @@ export function targetFrom(stored: Target): Target {
       }
     case 'contact':
       return { ...stored, people: stored.people.map((p) => personFrom(p)!) }
+    default:
+      return tableTargetFrom(stored)
   }
 }
 

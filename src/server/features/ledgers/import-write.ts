@@ -1,9 +1,11 @@
 import { sql, type Transaction } from 'kysely'
 import type { Database } from '../../db/types.js'
 import { inScope, scopeOf } from '../../db/scope.js'
-import { personChanges } from './import-outcome.js'
+import { holdsRole, personChanges } from './import-outcome.js'
 import { PeopleIndex, type KnownPerson } from './people-index.js'
 import { identity, personKey, type ContactTarget, type PersonRef, type SupplyTarget, type TeamTarget } from './import-targets.js'
+import type { TableTarget } from './import-targets-tables.js'
+import { writeTables } from './import-write-tables.js'
 
 /**
  * The bulk writes of a commit, a chunk of rows per statement (never a statement per row):
@@ -14,11 +16,15 @@ import { identity, personKey, type ContactTarget, type PersonRef, type SupplyTar
 
 type Trx = Transaction<Database>
 export type Counts = { created: number; updated: number; unchanged: number }
-export type Tally = Record<'supply' | 'team' | 'person' | 'storagePoint' | 'unit', Counts>
+/** Entities an import counts; the other ledgers' records follow the annexes' (import-write-tables.ts). */
+export const TALLY_ENTITIES = [
+  'supply', 'team', 'person', 'storagePoint', 'unit', 'expert', 'shelter', 'riskPoint', 'supplier', 'agreement', 'leadingGroup', 'groupMember',
+] as const
+export type Tally = Record<(typeof TALLY_ENTITIES)[number], Counts>
 
 export function emptyTally(): Tally {
   const zero = () => ({ created: 0, updated: 0, unchanged: 0 })
-  return { supply: zero(), team: zero(), person: zero(), storagePoint: zero(), unit: zero() }
+  return Object.fromEntries(TALLY_ENTITIES.map((e) => [e, zero()])) as Tally
 }
 
 /** Fills `person` in with what `ref` adds; true when anything changed. */
@@ -28,13 +34,16 @@ function mergeInto(person: KnownPerson, ref: PersonRef): boolean {
   person.post = ref.post ?? person.post
   person.landline = ref.landline ?? person.landline
   person.wechat = ref.wechat ?? person.wechat
-  person.roles = [...person.roles, ...ref.roles.filter((r) => !person.roles.includes(r))]
+  person.roles = [...person.roles, ...ref.roles.filter((r) => !holdsRole(person.roles, r))]
   return true
 }
 
 export class ChunkWriter {
   private people = new Map<string, number>()
   private known: PeopleIndex | null = null
+  private byId = new Map<number, KnownPerson>()
+  /** Records the other ledgers wrote in this commit, by kind and key (a supplier's later rows find it). */
+  readonly written = new Map<string, number>()
   private touched = new Set<KnownPerson>()
   private changed = new Set<KnownPerson>()
   private points = new Map<string, number>()
@@ -43,10 +52,10 @@ export class ChunkWriter {
   movements = 0
 
   constructor(
-    private readonly trx: Trx,
+    readonly trx: Trx,
     private readonly importId: number,
     private readonly regionCode: string,
-    private readonly actor: { id: number | null; name: string },
+    readonly actor: { id: number | null; name: string },
   ) {}
 
   /**
@@ -59,8 +68,28 @@ export class ChunkWriter {
     const rows = await this.trx.selectFrom('person').select(['id', 'regionCode', 'name', 'mobile', 'post', 'landline', 'wechat', 'roles'])
       .where(inScope('regionCode', scopeOf(this.regionCode))).orderBy('id').execute()
     this.known = new PeopleIndex()
-    for (const r of rows) this.known.add({ ...r, fresh: false })
+    for (const r of rows) {
+      const person = { ...r, fresh: false }
+      this.known.add(person)
+      this.byId.set(r.id, person)
+    }
     return this.known
+  }
+
+  /**
+   * Writes what `ref` adds onto the stored person `id` that a record already points at (the
+   * other ledgers keep a record's own person even where a namesake exists); false when that
+   * person is not of the import's region.
+   */
+  async mergeKnown(id: number, ref: PersonRef): Promise<boolean> {
+    const known = await this.directory()
+    const person = this.byId.get(id)
+    if (!person) return false
+    const hadMobile = person.mobile !== null
+    if (mergeInto(person, ref) && person.id !== 0) this.changed.add(person)
+    if (!hadMobile) known.gotMobile(person)
+    this.touched.add(person)
+    return true
   }
 
   /**
@@ -107,7 +136,10 @@ export class ChunkWriter {
         as i(region_code, name, post, mobile, landline, wechat, roles)
       returning id, region_code, name, mobile`.execute(this.trx)
     const ids = new Map(rows.map((r) => [personKey(r), r.id]))
-    for (const p of people) p.id = ids.get(personKey(p))!
+    for (const p of people) {
+      p.id = ids.get(personKey(p))!
+      this.byId.set(p.id, p)
+    }
   }
 
   /**
@@ -195,7 +227,8 @@ export class ChunkWriter {
    */
   async supplies(ts: SupplyTarget[]): Promise<void> {
     if (ts.length === 0) return
-    const people = await this.persons(ts.flatMap((t) => (t.keeper ? [t.keeper] : [])))
+    await this.adopt('supply', ts)
+    const people = await this.persons(ts.flatMap((t) => [t.keeper, t.liaison].filter((p): p is PersonRef => p !== null)))
     const points = await this.storagePoints(ts.flatMap((t) => (t.storagePlace ? [{ regionCode: t.regionCode, name: t.storagePlace }] : [])))
     const units = await this.enterprises(ts.flatMap((t) => (t.holderUnit ? [{ regionCode: t.regionCode, name: t.holderUnit }] : [])))
     const c = <T>(pick: (t: SupplyTarget) => T) => ts.map(pick)
@@ -208,9 +241,10 @@ export class ChunkWriter {
           ${c((t) => t.teamId)}::bigint[],
           ${c((t) => (t.holderUnit ? units.get(`${t.regionCode}|${t.holderUnit}`) ?? null : null))}::bigint[],
           ${c((t) => t.reserveForm)}::text[], ${c((t) => t.condition)}::text[], ${c((t) => t.purchasedOn)}::date[], ${c((t) => t.expiresOn)}::date[],
-          ${c((t) => (t.keeper ? people.get(personKey(t.keeper)) ?? null : null))}::bigint[], ${c((t) => t.note)}::text[]
+          ${c((t) => (t.keeper ? people.get(personKey(t.keeper)) ?? null : null))}::bigint[], ${c((t) => t.note)}::text[],
+          ${c((t) => (t.liaison ? people.get(personKey(t.liaison)) ?? null : null))}::bigint[], ${c((t) => t.equipment ?? null)}::boolean[]
         ) as t(region_code, import_key, class_code, name, specification, unit, quantity, is_equipment, storage_point_id, team_id,
-          holder_unit_id, reserve_form, condition, purchased_on, expires_on, responsible_person_id, note)
+          holder_unit_id, reserve_form, condition, purchased_on, expires_on, responsible_person_id, note, liaison_person_id, equipment)
       ),
       -- A lookup per line through the unique index (a join would sort the whole table).
       prev as (
@@ -221,32 +255,37 @@ export class ChunkWriter {
       -- What each line will hold: the ledger's values, and the stored ones where the ledger is blank.
       v as (
         select i.region_code, i.import_key, coalesce(p.class_code, i.class_code) as class_code, i.name,
-          coalesce(i.specification, p.specification) as specification, i.unit, i.quantity, coalesce(p.is_equipment, i.is_equipment) as is_equipment,
+          coalesce(i.specification, p.specification) as specification, i.unit, i.quantity,
+          coalesce(i.equipment, p.is_equipment, i.is_equipment) as is_equipment,
           coalesce(i.storage_point_id, p.storage_point_id) as storage_point_id, coalesce(i.team_id, p.team_id) as team_id,
           coalesce(i.holder_unit_id, p.holder_unit_id) as holder_unit_id, coalesce(i.reserve_form, p.reserve_form, 'physical') as reserve_form,
           coalesce(i.condition, p.condition, 'good') as condition, coalesce(i.purchased_on, p.purchased_on) as purchased_on,
           coalesce(i.expires_on, p.expires_on) as expires_on, coalesce(i.responsible_person_id, p.responsible_person_id) as responsible_person_id,
-          coalesce(i.note, p.note) as note
+          coalesce(i.note, p.note) as note, coalesce(i.liaison_person_id, p.liaison_person_id) as liaison_person_id
         from i left join prev p on p.region_code = i.region_code and p.import_key = i.import_key
       ),
       up as (
         insert into supply as s (region_code, import_key, class_code, name, specification, unit, quantity, is_equipment, storage_point_id,
-          team_id, holder_unit_id, reserve_form, condition, purchased_on, expires_on, responsible_person_id, note, confirmed_at, confirmed_by_name)
+          team_id, holder_unit_id, reserve_form, condition, purchased_on, expires_on, responsible_person_id, note, liaison_person_id,
+          confirmed_at, confirmed_by_name)
         select region_code, import_key, class_code, name, specification, unit, quantity, is_equipment, storage_point_id,
-          team_id, holder_unit_id, reserve_form, condition, purchased_on, expires_on, responsible_person_id, note, now(), ${this.actor.name}
+          team_id, holder_unit_id, reserve_form, condition, purchased_on, expires_on, responsible_person_id, note, liaison_person_id,
+          now(), ${this.actor.name}
         from v
         on conflict (region_code, import_key) where import_key is not null do update set
           name = excluded.name, specification = excluded.specification, unit = excluded.unit, quantity = excluded.quantity,
+          is_equipment = excluded.is_equipment,
           storage_point_id = excluded.storage_point_id, team_id = excluded.team_id, holder_unit_id = excluded.holder_unit_id,
           reserve_form = excluded.reserve_form, condition = excluded.condition, purchased_on = excluded.purchased_on,
           expires_on = excluded.expires_on, responsible_person_id = excluded.responsible_person_id, note = excluded.note,
+          liaison_person_id = excluded.liaison_person_id,
           confirmed_at = excluded.confirmed_at, confirmed_by_name = excluded.confirmed_by_name,
           version = s.version + 1, updated_at = now()
-        where (s.name, s.specification, s.unit, s.quantity, s.storage_point_id, s.team_id, s.holder_unit_id, s.reserve_form,
-            s.condition, s.purchased_on, s.expires_on, s.responsible_person_id, s.note)
-          is distinct from (excluded.name, excluded.specification, excluded.unit, excluded.quantity, excluded.storage_point_id,
+        where (s.name, s.specification, s.unit, s.quantity, s.is_equipment, s.storage_point_id, s.team_id, s.holder_unit_id, s.reserve_form,
+            s.condition, s.purchased_on, s.expires_on, s.responsible_person_id, s.note, s.liaison_person_id)
+          is distinct from (excluded.name, excluded.specification, excluded.unit, excluded.quantity, excluded.is_equipment, excluded.storage_point_id,
             excluded.team_id, excluded.holder_unit_id, excluded.reserve_form, excluded.condition, excluded.purchased_on,
-            excluded.expires_on, excluded.responsible_person_id, excluded.note)
+            excluded.expires_on, excluded.responsible_person_id, excluded.note, excluded.liaison_person_id)
         returning s.id, s.region_code, s.import_key, s.quantity
       ),
       changed as (
@@ -270,9 +309,33 @@ export class ChunkWriter {
     this.movements += r.movements
   }
 
+  /**
+   * Gives records kept without import key (entered by hand, demo data) the key of the row that
+   * names them, so the statements below update them instead of adding a second record. Only a
+   * record still without key, in the row's region, whose key no other record holds.
+   */
+  private async adopt(kind: 'supply' | 'team', ts: Array<SupplyTarget | TeamTarget>): Promise<void> {
+    const rows = ts.filter((t) => t.adoptId !== undefined)
+    if (rows.length === 0) return
+    const input = sql`unnest(${rows.map((t) => t.adoptId!)}::bigint[], ${rows.map((t) => t.regionCode)}::text[], ${rows.map((t) => t.importKey)}::text[])
+      as i(id, region_code, import_key)`
+    if (kind === 'supply') {
+      await sql`
+        update supply s set import_key = i.import_key from ${input}
+        where s.id = i.id and s.import_key is null and s.region_code = i.region_code
+          and not exists (select 1 from supply y where y.region_code = i.region_code and y.import_key = i.import_key)`.execute(this.trx)
+    } else {
+      await sql`
+        update resource r set import_key = i.import_key from ${input}
+        where r.id = i.id and r.kind = 'team' and r.import_key is null and r.region_code = i.region_code
+          and not exists (select 1 from resource y where y.kind = 'team' and y.region_code = i.region_code and y.import_key = i.import_key)`.execute(this.trx)
+    }
+  }
+
   /** Teams (resource + team detail). Few per file, so found, created and changed in three statements. */
   async teams(ts: TeamTarget[]): Promise<void> {
     if (ts.length === 0) return
+    await this.adopt('team', ts)
     const people = await this.persons(ts.flatMap((t) => [t.leader, t.liaison].filter((p): p is PersonRef => p !== null)))
     const pid = (p: PersonRef | null) => (p ? people.get(personKey(p)) ?? null : null)
     const c = <T>(pick: (t: TeamTarget) => T) => ts.map(pick)
@@ -337,5 +400,10 @@ export class ChunkWriter {
   /** Annexes 5 and 6: the people, with their roles. */
   async contacts(ts: ContactTarget[]): Promise<void> {
     await this.persons(ts.flatMap((t) => t.people))
+  }
+
+  /** The other ledgers: experts, shelters, risk points, storage points, suppliers, annex 1. */
+  async tables(ts: TableTarget[]): Promise<void> {
+    if (ts.length > 0) await writeTables(this, ts)
   }
 }

@@ -2,6 +2,7 @@ import { annexByKey } from '../../../domain/ledgers/annexes.js'
 import type { Db } from '../../db/database.js'
 import { codeInScope, inScope, scopeOf, type Scope } from '../../db/scope.js'
 import { notFound, outOfScope } from '../../errors.js'
+import type { LedgerMapping } from './import-mapping.js'
 import { displayRow } from './import-targets.js'
 import type { CommitSummary, ImportDetail, ImportListQuery, ImportMeta, ImportRow, Problem, RowsQuery } from './schema.js'
 
@@ -20,7 +21,7 @@ function selectImports(db: Db, scope: Scope) {
     .innerJoin('region as r', 'r.code', 'i.regionCode')
     .select([
       'i.id', 'i.annex', 'i.fileName', 'i.regionCode', 'r.fullName as regionName', 'i.status', 'i.totalRows', 'i.validRows',
-      'i.errorRows', 'i.message', 'i.summary', 'i.createdAt', 'i.committedAt',
+      'i.errorRows', 'i.message', 'i.summary', 'i.mapping', 'i.createdAt', 'i.committedAt',
     ])
     .where(inScope('i.regionCode', scope))
 }
@@ -41,6 +42,7 @@ function presentImport(row: ImportRowDb): ImportDetail {
     errorRows: row.errorRows,
     message: row.message,
     meta: stored.meta ?? null,
+    mapping: (row.mapping ?? null) as LedgerMapping | null,
     summary: stored.result ?? null,
     createdAt: row.createdAt.toISOString(),
     committedAt: row.committedAt?.toISOString() ?? null,

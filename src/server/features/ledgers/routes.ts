@@ -7,18 +7,21 @@ import fastifyMultipart, { type MultipartFile } from '@fastify/multipart'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { TEXT_LIMITS, textLength } from '../../../domain/field-limits.js'
-import { ANNEXES, annexByKey, type Annex } from '../../../domain/ledgers/annexes.js'
+import { ANNEXES, annexByKey, annexFullTitle, type Annex } from '../../../domain/ledgers/annexes.js'
+import { mappingTargets } from '../../../domain/ledgers/mapping.js'
 import type { Db } from '../../db/database.js'
 import { codeInScope, type Scope } from '../../db/scope.js'
 import { AppError, invalid, notFound, outOfScope } from '../../errors.js'
 import { attachmentHeader, prepareExport, prepareTemplate, type PreparedExport } from './export.js'
 import { deleteImport, recoverStaleImports, SWEEP_MS } from './import-cleanup.js'
 import { commitImport } from './import-commit.js'
-import { parseImport } from './import-parse.js'
+import { restoreUpload } from './import-file.js'
+import { remapImport } from './import-mapping.js'
+import { parseImport, type ParseJob } from './import-parse.js'
 import { getImport, listImportRows, listImports } from './imports-queries.js'
 import { makeUploadDir, removeUploadDir } from './read/temp-files.js'
 import {
-  Accepted, AnnexList, AnnexParam, CommitSummary, Deleted, ImportDetail, ImportIdParam, ImportListQuery, ImportPage, RegionQuery, RowsPage, RowsQuery,
+  Accepted, AnnexList, AnnexParam, CommitSummary, Deleted, ImportDetail, ImportIdParam, ImportListQuery, ImportPage, MappingBody, RegionQuery, RowsPage, RowsQuery,
 } from './schema.js'
 
 const tags = ['台账导入导出']
@@ -166,11 +169,12 @@ export const ledgersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/annexes', {
-    schema: { tags, summary: '台账附件（附件2–7）及其列', response: { 200: AnnexList } },
+    schema: { tags, summary: '可导入导出的台账（附件1–7、专家、避难场所、风险隐患点、储备点、保供单位）及其列', response: { 200: AnnexList } },
     preHandler: app.can('resources.read'),
   }, () => ANNEXES.map((a) => ({
-    key: a.key, title: a.title, entity: a.entity,
+    key: a.key, title: a.title, fullTitle: annexFullTitle(a), entity: a.entity,
     columns: a.columns.map((c) => ({ key: c.key, label: c.labels[0], ...(c.parent ? { parent: c.parent[0] } : {}), required: c.required ?? false })),
+    targets: mappingTargets(a).map((t) => ({ key: t.key, label: t.label, required: t.required, places: t.place !== undefined, extra: t.extra === true })),
   })))
 
   app.get('/:annex/export', {
@@ -212,15 +216,46 @@ export const ledgersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await removeUploadDir(saved.dir)
       throw err
     }
-    const job = parseImport({
-      db: app.db, importId: imp.id, annex, regionCode, filePath: saved.filePath, fileName: saved.fileName,
-      logError: (err) => req.log.error({ err, importId: imp.id }, 'ledger import parse failed'),
-    }).catch((err) => req.log.error({ err, importId: imp.id }, 'ledger import parse failed'))
-      .finally(() => removeUploadDir(saved.dir))
-    running.add(job)
-    void job.finally(() => running.delete(job)).catch(() => {})
+    startParse(req, { importId: imp.id, annex, regionCode, fileName: saved.fileName, mapping: null }, saved)
     reply.code(202)
     return { importId: imp.id }
+  })
+
+  /**
+   * Reads an import's file in the background: the saved upload on the first reading (kept with
+   * the import), else the kept copy. Whatever happens, the temp folder goes.
+   */
+  function startParse(
+    req: FastifyRequest, what: Pick<ParseJob, 'importId' | 'annex' | 'regionCode' | 'fileName' | 'mapping'>, saved: { dir: string; filePath: string } | null,
+  ) {
+    const logError = (err: unknown) => req.log.error({ err, importId: what.importId }, 'ledger import parse failed')
+    let dir = saved?.dir ?? null
+    const run = async () => {
+      const file = saved ?? (await restoreUpload(app.db, what.importId))
+      dir = file?.dir ?? null
+      if (!file) {
+        await app.db.updateTable('ledgerImport').set({ status: 'failed', message: '该批次的原文件已不在服务器上，请重新上传' })
+          .where('id', '=', what.importId).where('status', '=', 'parsing').execute()
+        return
+      }
+      await parseImport({ db: app.db, ...what, filePath: file.filePath, keepFile: saved !== null, logError })
+    }
+    const job = run().catch(logError).finally(() => (dir ? removeUploadDir(dir) : undefined))
+    running.add(job)
+    void job.finally(() => running.delete(job)).catch(() => {})
+  }
+
+  app.put('/imports/:id/mapping', {
+    schema: {
+      tags, summary: '指定表格各列的对应关系（或全部行所属区划、有歧义的名称对应的区划），按此重新读取；默认记住，下次同样表头的文件直接沿用',
+      params: ImportIdParam, body: MappingBody, response: { 202: Accepted },
+    },
+    preHandler: app.can('resources.write'),
+  }, async (req, reply) => {
+    const remapped = await remapImport(app.db, req.scope, req.actor, req.params.id, req.body)
+    startParse(req, { importId: remapped.id, annex: remapped.annex, regionCode: remapped.regionCode, fileName: remapped.fileName, mapping: remapped.mapping }, null)
+    reply.code(202)
+    return { importId: remapped.id }
   })
 
   app.get('/imports', {

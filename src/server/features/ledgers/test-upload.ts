@@ -59,7 +59,7 @@ export async function importFile(s: Session, annex: string, regionCode: string, 
 
 export type PreviewRow = {
   rowNo: number; outcome: string; data: Record<string, unknown>
-  problems: Array<{ row: number; column: string; columnLabel: string; value: string; message: string }>
+  problems: Array<{ row: number; column: string; columnLabel: string; value: string; message: string; candidates?: Array<{ code: string; fullName: string }> }>
 }
 
 export async function previewRows(s: Session, id: number, outcome?: string): Promise<PreviewRow[]> {

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream'
 import ExcelJS from 'exceljs'
-import { enumLabel, type Annex, type AnnexColumn } from '../../../domain/ledgers/annexes.js'
+import { annexShortName, enumLabel, type Annex, type AnnexColumn } from '../../../domain/ledgers/annexes.js'
 
 /**
  * Writes one annex the way offices lay it out: the title merged across, 填报单位 and 填报日期,
@@ -98,10 +98,13 @@ export function looksLikeFormula(value: unknown): value is string {
   return typeof value === 'string' && FORMULA_START.test(value)
 }
 
+// Characters XML 1.0 cannot hold: a workbook with one of them in a cell does not open at all.
+const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+
 function cellValue(column: AnnexColumn, value: string | number | null | undefined): string | number | null {
   if (value === null || value === undefined || value === '') return null
   if (column.type === 'enum') return enumLabel(column, String(value))
-  return value
+  return typeof value === 'string' ? value.replace(XML_ILLEGAL, '\uFFFD') : value
 }
 
 /**
@@ -117,7 +120,7 @@ export async function writeLedgerWorkbook(
   // Shared strings (t="s"): every viewer reads them as text; the table holds each distinct text once.
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: true })
   workbook.creator = '守望 基层应急管理平台'
-  const sheet = workbook.addWorksheet(`附件${annex.number}`, {
+  const sheet = workbook.addWorksheet(annexShortName(annex), {
     pageSetup: {
       paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0,
       horizontalCentered: true, margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },

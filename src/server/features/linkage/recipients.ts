@@ -99,6 +99,26 @@ export function recipientsQuery(db: Kysely<Database>, warning: RecipientSpec): R
     order by u.person_id, u.reason = 'target' desc`
 }
 
+export type SketchCount = { villages: number; sketchVillages: number }
+
+/**
+ * Villages of the warning's region whose position lies in the target's polygons and circles, and
+ * how many of those have only a sketch (示意) position: invented near their township, so the
+ * shape may reach the wrong village. The same shape test as the fan-out, so the number the
+ * officer confirms is the one that goes out. Region targets are not counted: they reach a whole
+ * subtree by code, whatever its positions.
+ */
+export async function countSketchVillages(db: Kysely<Database>, spec: RecipientSpec): Promise<SketchCount> {
+  const shapes = inShapes(spec.target)
+  if (!shapes) return { villages: 0, sketchVillages: 0 }
+  const { rows: [n] } = await sql<SketchCount>`
+    select count(*)::int as villages, count(*) filter (where s.position_source = 'sketch')::int as sketch_villages
+    from region s
+    where s.code like ${jurisdictionPrefix(spec.regionCode) + '%'} and s.level = 'village'
+      and s.lng is not null and s.lat is not null and ${shapes}`.execute(db)
+  return n
+}
+
 /**
  * A target fit to resolve: the issuing region and every target region real and inside the user's
  * jurisdiction, target regions inside the issuing region, chosen groups visible and inside it too.

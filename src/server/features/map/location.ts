@@ -11,9 +11,9 @@ import type { LocationBody } from './schema.js'
 
 /**
  * Moving a point on the map (dragging, or typed coordinates): converted to WGS84 on entry,
- * range-checked, written with the version check, audited with both positions.
+ * range-checked, written with the version check, audited with both positions. A position a
+ * user placed is 人工标注 ('manual'), whatever it was before.
  */
-
 
 export async function moveLocation(
   db: Db, scope: Scope, actor: Actor, layer: DrawnLayer, id: number, body: LocationBody,
@@ -32,13 +32,15 @@ export async function moveLocation(
       : await lockResource(trx, scope, layer, id)
     if (!before) throw notFound(what, id)
     if (before.version !== body.version) throw stale(`${what}“${before.name}”`)
+    // The row is locked: its source is read for the audit entry only.
+    const { rows: [was] } = await sql<{ positionSource: string | null }>`select position_source from ${sql.table(table)} where id = ${id}`.execute(trx)
     const { rows: [after] } = await sql<{ version: number }>`
-      update ${sql.table(table)} set lng = ${lng}, lat = ${lat}, version = version + 1, updated_at = now()
+      update ${sql.table(table)} set lng = ${lng}, lat = ${lat}, position_source = 'manual', version = version + 1, updated_at = now()
       where id = ${id} returning version`.execute(trx)
     await recordAudit(trx, actor, {
       action: 'map.location_changed', entity: table, entityId: id, regionCode: before.regionCode,
-      before: { lng: before.lng, lat: before.lat },
-      after: { lng, lat, ...(body.crs === 'WGS84' ? {} : { entered: { lng: body.lng, lat: body.lat, crs: body.crs } }) },
+      before: { lng: before.lng, lat: before.lat, source: was?.positionSource ?? null },
+      after: { lng, lat, source: 'manual', ...(body.crs === 'WGS84' ? {} : { entered: { lng: body.lng, lat: body.lat, crs: body.crs } }) },
     })
     return { lng, lat, version: after.version }
   })

@@ -1,14 +1,19 @@
 import { sql } from 'kysely'
 import type { DrawnLayer } from '../../../domain/map/layers.js'
+import { storedSource } from '../../../domain/map/position-sources.js'
 import { maskPhone } from '../../../domain/people/phone.js'
 import { CONDITIONS, label, RESOURCE_KINDS, type ResourceKind } from '../../../domain/resources/kinds.js'
 import type { Db } from '../../db/database.js'
 import { inScope, type Scope } from '../../db/scope.js'
 import { notFound } from '../../errors.js'
 import { freshnessDays, isStale } from '../resources/freshness.js'
+import { resourceContacts, supplyContacts } from '../resources/handover.js'
 import type { PointReply } from './schema.js'
 
-/** The popup of one point: what it is, how much, in what state, whom to call (masked), and where its record is. */
+/**
+ * The popup of one point: what it is, how much, in what state, whom to call (masked; keeper first,
+ * see resources/handover.ts), and where its record is.
+ */
 
 /** Web routes of the record pages (src/web/features/resources|supplies/routes.tsx). */
 const PAGE: Record<DrawnLayer, string> = {
@@ -36,7 +41,7 @@ async function resourcePoint(db: Db, scope: Scope, kind: ResourceKind, id: numbe
     .leftJoin('person as rp', (j) => j.onRef('rp.id', '=', 'r.responsiblePersonId').on(inScope('rp.regionCode', scope)))
     .leftJoin('person as lp', (j) => j.onRef('lp.id', '=', 'r.liaisonPersonId').on(inScope('lp.regionCode', scope)))
     .select([
-      'r.id', 'r.name', 'r.regionCode', 'g.fullName as regionName', 'r.address', 'r.lng', 'r.lat', 'r.confirmedAt', 'r.version',
+      'r.id', 'r.name', 'r.regionCode', 'g.fullName as regionName', 'r.address', 'r.lng', 'r.lat', 'r.positionSource', 'r.confirmedAt', 'r.version',
       'rp.name as rpName', 'rp.post as rpPost', 'rp.mobile as rpMobile', 'lp.name as lpName', 'lp.post as lpPost', 'lp.mobile as lpMobile',
       isStale('r.confirmedAt', days).as('stale'),
     ])
@@ -44,9 +49,10 @@ async function resourcePoint(db: Db, scope: Scope, kind: ResourceKind, id: numbe
   if (!r) throw notFound(RESOURCE_KINDS[kind], id)
   const reply: PointReply = {
     layer: kind, id: r.id, name: r.name, kindLabel: RESOURCE_KINDS[kind], regionCode: r.regionCode, regionName: r.regionName,
-    address: r.address, lng: r.lng, lat: r.lat,
+    address: r.address, lng: r.lng, lat: r.lat, positionSource: storedSource(r.positionSource),
     responsible: contact({ name: r.rpName, post: r.rpPost, mobile: r.rpMobile }),
     liaison: contact({ name: r.lpName, post: r.lpPost, mobile: r.lpMobile }),
+    contacts: (await resourceContacts(db, scope, [id])).get(id) ?? [],
     confirmedAt: r.confirmedAt?.toISOString() ?? null, stale: Boolean(r.stale), version: r.version,
     detail: await detailOf(db, kind, id),
     link: `${PAGE[kind]}?id=${id}`,
@@ -69,7 +75,7 @@ async function supplyPoint(db: Db, scope: Scope, id: number, days: number): Prom
     .leftJoin('person as rp', (j) => j.onRef('rp.id', '=', 's.responsiblePersonId').on(inScope('rp.regionCode', scope)))
     .leftJoin('person as lp', (j) => j.onRef('lp.id', '=', 's.liaisonPersonId').on(inScope('lp.regionCode', scope)))
     .select([
-      's.id', 's.name', 'c.name as className', 's.regionCode', 'g.fullName as regionName', 's.address', 's.lng', 's.lat', 's.confirmedAt',
+      's.id', 's.name', 'c.name as className', 's.regionCode', 'g.fullName as regionName', 's.address', 's.lng', 's.lat', 's.positionSource', 's.confirmedAt',
       's.version', 's.quantity', 's.unit', 's.condition', 's.specification', 's.isEquipment', 's.expiresOn', 's.storagePointId',
       'rp.name as rpName', 'rp.post as rpPost', 'rp.mobile as rpMobile', 'lp.name as lpName', 'lp.post as lpPost', 'lp.mobile as lpMobile',
       isStale('s.confirmedAt', days).as('stale'),
@@ -78,9 +84,10 @@ async function supplyPoint(db: Db, scope: Scope, id: number, days: number): Prom
   if (!s) throw notFound('物资装备', id)
   return {
     layer: 'supply', id: s.id, name: s.name, kindLabel: s.className, regionCode: s.regionCode, regionName: s.regionName,
-    address: s.address, lng: s.lng, lat: s.lat,
+    address: s.address, lng: s.lng, lat: s.lat, positionSource: storedSource(s.positionSource),
     responsible: contact({ name: s.rpName, post: s.rpPost, mobile: s.rpMobile }),
     liaison: contact({ name: s.lpName, post: s.lpPost, mobile: s.lpMobile }),
+    contacts: (await supplyContacts(db, scope, [id])).get(id) ?? [],
     confirmedAt: s.confirmedAt?.toISOString() ?? null, stale: Boolean(s.stale), version: s.version,
     condition: s.condition, conditionLabel: label(CONDITIONS, s.condition), quantity: Number(s.quantity), unit: s.unit,
     detail: Object.fromEntries(Object.entries({

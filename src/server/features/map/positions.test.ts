@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/database.js'
 import { createTestDb } from '../../testing/test-app.js'
-import { countyCentre, placeDemoPositions, placeRegionPositions } from './positions.js'
+import { CITY_MEAN_NOTE, COUNTY_CENTRE_NOTE, countyCentre, placeDemoPositions, placeRegionPositions } from './positions.js'
 
 const HUZHOU_COUNTIES = ['330502', '330503', '330521', '330522', '330523']
 const inHuzhou = ([lng, lat]: [number, number]) => lng > 119.2 && lng < 120.5 && lat > 30.3 && lat < 31.2
@@ -11,7 +11,7 @@ let drop: () => Promise<void>
 beforeAll(async () => { ({ db, drop } = await createTestDb()) })
 afterAll(async () => { await drop() })
 
-const positions = () => db.selectFrom('region').select(['code', 'level', 'lng', 'lat', 'positionSynthetic'])
+const positions = () => db.selectFrom('region').select(['code', 'level', 'lng', 'lat', 'positionSource', 'positionNote'])
   .where('code', 'like', '3305%').orderBy('code').execute()
 
 /** Great-circle distance in km, for checking the scatter radius. */
@@ -32,18 +32,19 @@ describe('region positions', () => {
     }
   })
 
-  it('places every region of 湖州: counties real, city their mean, townships and villages synthetic nearby', async () => {
+  it('places every region of 湖州: counties and city imported from published data, townships and villages sketched nearby', async () => {
     await placeRegionPositions(db, '3305')
     const rows = await positions()
     expect(rows.every((r) => r.lng !== null && r.lat !== null)).toBe(true)
     const byCode = new Map(rows.map((r) => [r.code, r]))
     const county = byCode.get('330502000000')!
     expect([county.lng, county.lat]).toEqual(countyCentre('330502'))
-    expect(county.positionSynthetic).toBe(false)
+    expect(county).toMatchObject({ positionSource: 'imported', positionNote: COUNTY_CENTRE_NOTE })
     const city = byCode.get('330500000000')!
     expect(city.lng).toBeCloseTo(HUZHOU_COUNTIES.reduce((s, c) => s + countyCentre(c)![0], 0) / 5, 6)
+    expect(city).toMatchObject({ positionSource: 'imported', positionNote: CITY_MEAN_NOTE })
     for (const r of rows.filter((x) => x.level === 'township' || x.level === 'village')) {
-      expect(r.positionSynthetic).toBe(true)
+      expect(r.positionSource).toBe('sketch')
       const parent = byCode.get(r.level === 'township' ? `${r.code.slice(0, 6)}000000` : `${r.code.slice(0, 9)}000`)
       if (!parent) continue
       const limit = r.level === 'township' ? 12 : 3
@@ -54,14 +55,37 @@ describe('region positions', () => {
     expect(yangzhou.lng).toBeNull()
   })
 
-  it('is deterministic and keeps positions that were surveyed', async () => {
+  it('is deterministic and keeps positions from every source but sketch', async () => {
     const before = await positions()
-    const village = before.find((r) => r.level === 'village')!
-    await db.updateTable('region').set({ lng: 120.1, lat: 30.8, positionSynthetic: false }).where('code', '=', village.code).execute()
+    const villages = before.filter((r) => r.level === 'village').slice(0, 3)
+    const kept = [['imported', 120.1], ['manual', 120.2], ['survey', 120.3]] as const
+    for (const [i, [source, lng]] of kept.entries()) {
+      await db.updateTable('region').set({ lng, lat: 30.8, positionSource: source }).where('code', '=', villages[i].code).execute()
+    }
     await placeRegionPositions(db, '3305')
     const after = await positions()
-    expect(after.filter((r) => r.code !== village.code)).toEqual(before.filter((r) => r.code !== village.code))
-    expect(after.find((r) => r.code === village.code)).toMatchObject({ lng: 120.1, lat: 30.8 })
+    const moved = new Set(villages.map((v) => v.code))
+    expect(after.filter((r) => !moved.has(r.code))).toEqual(before.filter((r) => !moved.has(r.code)))
+    for (const [i, [source, lng]] of kept.entries()) {
+      expect(after.find((r) => r.code === villages[i].code)).toMatchObject({ lng, lat: 30.8, positionSource: source })
+    }
+  })
+
+  it('keeps a source exactly where there is a position, whoever writes it', async () => {
+    const [a, b] = (await positions()).filter((r) => r.level === 'village' && r.positionSource === 'sketch')
+    const at = (code: string) => db.selectFrom('region').select(['lng', 'lat', 'positionSource', 'positionNote']).where('code', '=', code).executeTakeFirstOrThrow()
+    await db.updateTable('region').set({ positionNote: '说明' }).where('code', '=', a.code).execute()
+    await db.updateTable('region').set({ lng: null, lat: null }).where('code', '=', a.code).execute()
+    expect(await at(a.code)).toEqual({ lng: null, lat: null, positionSource: null, positionNote: null })
+    // Placed again by a writer that says nothing of sources: someone's work, not an invention.
+    await db.updateTable('region').set({ lng: 120.05, lat: 30.85 }).where('code', '=', a.code).execute()
+    expect((await at(a.code)).positionSource).toBe('manual')
+    // Moved without a new source: the old one stays.
+    await db.updateTable('region').set({ lng: 120.06 }).where('code', '=', b.code).execute()
+    expect((await at(b.code)).positionSource).toBe('sketch')
+    await expect(db.updateTable('region').set({ positionSource: 'guessed' }).where('code', '=', b.code).execute()).rejects.toThrow(/check/)
+    await placeRegionPositions(db, '3305')
+    expect((await at(a.code)).lng).toBe(120.05)
   })
 
   it('places demo records near their region and never moves other records', async () => {

@@ -8,16 +8,18 @@ import type { Db } from '../../db/database.js'
 import COUNTY_CENTRES from './county-centres.json' with { type: 'json' }
 
 /**
- * Where regions and demo records sit on the one-map. Counties get their real centre; cities the
- * mean of their counties; townships, villages and demo records are placed deterministically
- * around their parent — a stable hash of the code or id picks the bearing and distance. These
- * synthetic positions make the map plausible for a demonstration and say nothing about the
- * real place; a region's flag `position_synthetic` marks them.
+ * Where regions and demo records sit until real positions are imported or marked. Counties get
+ * their published centre and cities the mean of their counties (source 'imported', with a note);
+ * townships, villages and demo records are placed deterministically around their parent — a
+ * stable hash of the code or id picks the bearing and distance. These invented positions make
+ * the map usable on the first day and say nothing about the real place: their source is 'sketch'
+ * (示意), and every map, popup and shape-targeted warning says so. Positions from any other
+ * source (imported, marked by a user, surveyed) are never moved here.
  */
 
 const KM_PER_DEGREE = 111.32
 
-/** How far from its parent a synthetic position may fall, by the level of what is placed. */
+/** How far from its parent a sketch position may fall, by the level of what is placed. */
 export const SCATTER_KM = { county: 25, township: 12, village: 3 } as const
 /** How far from its region's position a demo record may fall, by the region's level. */
 const RECORD_SCATTER_KM: Record<string, number> = { province: 60, city: 20, county: 8, township: 3, village: 1 }
@@ -45,14 +47,17 @@ export function scatter(lng: RawBuilder<unknown>, lat: RawBuilder<unknown>, seed
   }
 }
 
-/** Only rows without a position, or with a synthetic one, are (re)placed: surveyed positions stay. */
-const replaceable = sql`(c.lng is null or c.position_synthetic)`
+/** Only rows without a position, or with an invented one, are (re)placed: imported, marked and surveyed positions stay. */
+const replaceable = sql`(c.lng is null or c.position_source = 'sketch')`
 
-/** Synthetic positions for the children at `level` of placed parents. */
+export const COUNTY_CENTRE_NOTE = '区县中心点（公开地图数据，近似）'
+export const CITY_MEAN_NOTE = '下辖区县中心点的平均'
+
+/** Sketch positions for the children at `level` of placed parents. */
 async function scatterChildren(db: Db, prefix: string, level: 'county' | 'township' | 'village'): Promise<void> {
   const p = scatter(sql.ref('p.lng'), sql.ref('p.lat'), sql.ref('c.code'), sql.lit(SCATTER_KM[level]))
   await sql`
-    update region c set lng = ${p.lng}, lat = ${p.lat}, position_synthetic = true
+    update region c set lng = ${p.lng}, lat = ${p.lat}, position_source = 'sketch', position_note = null
     from region p
     where p.code = c.parent_code and p.lng is not null and c.level = ${level}
       and c.code like ${prefix + '%'} and ${replaceable}
@@ -61,7 +66,7 @@ async function scatterChildren(db: Db, prefix: string, level: 'county' | 'townsh
 
 /**
  * Positions for every region below `prefix` ('' for all): counties from county-centres.json,
- * cities as the mean of their counties, then synthetic positions for counties the data lacks
+ * cities as the mean of their counties, then sketch positions for counties the data lacks
  * and for townships and villages. Deterministic: running it twice changes nothing.
  */
 export async function placeRegionPositions(db: Db, prefix: string): Promise<void> {
@@ -74,15 +79,15 @@ export async function placeRegionPositions(db: Db, prefix: string): Promise<void
   await db.transaction().execute(async (trx) => {
     if (known.length > 0) {
       await sql`
-        update region c set lng = v.lng, lat = v.lat, position_synthetic = false
+        update region c set lng = v.lng, lat = v.lat, position_source = 'imported', position_note = ${COUNTY_CENTRE_NOTE}
         from unnest(${known.map((k) => k.code)}::text[], ${known.map((k) => k.lng)}::float8[], ${known.map((k) => k.lat)}::float8[]) as v(code, lng, lat)
         where c.code = v.code and ${replaceable}
       `.execute(trx)
     }
     await sql`
-      update region c set lng = m.lng, lat = m.lat, position_synthetic = false
+      update region c set lng = m.lng, lat = m.lat, position_source = 'imported', position_note = ${CITY_MEAN_NOTE}
       from (select parent_code, avg(lng) as lng, avg(lat) as lat from region
-            where level = 'county' and lng is not null and not position_synthetic group by parent_code) m
+            where level = 'county' and lng is not null and position_source <> 'sketch' group by parent_code) m
       where c.code = m.parent_code and c.level = 'city' and c.code like ${prefix + '%'} and ${replaceable}
     `.execute(trx)
     await scatterChildren(trx, prefix, 'county')
@@ -102,20 +107,20 @@ export async function placeDemoPositions(db: Db, rootCode: string): Promise<void
   await db.transaction().execute(async (trx) => {
     const r = scatter(sql.ref('g.lng'), sql.ref('g.lat'), sql`'resource:' || x.id`, radius)
     await sql`
-      update resource x set lng = ${r.lng}, lat = ${r.lat}
+      update resource x set lng = ${r.lng}, lat = ${r.lat}, position_source = 'sketch'
       from region g
       where g.code = x.region_code and g.lng is not null
         and x.is_demo and x.lng is null and x.region_code like ${prefix + '%'}
     `.execute(trx)
     await sql`
-      update supply x set lng = p.lng, lat = p.lat
+      update supply x set lng = p.lng, lat = p.lat, position_source = p.position_source
       from resource p
       where p.id = x.storage_point_id and p.lng is not null
         and x.is_demo and x.lng is null and x.region_code like ${prefix + '%'}
     `.execute(trx)
     const s = scatter(sql.ref('g.lng'), sql.ref('g.lat'), sql`'supply:' || x.id`, radius)
     await sql`
-      update supply x set lng = ${s.lng}, lat = ${s.lat}
+      update supply x set lng = ${s.lng}, lat = ${s.lat}, position_source = 'sketch'
       from region g
       where g.code = x.region_code and g.lng is not null
         and x.is_demo and x.lng is null and x.region_code like ${prefix + '%'}

@@ -123,6 +123,8 @@ export type PointProperties = {
   unit?: string
   condition?: string
   stale: boolean
+  /** Where the position came from; 'sketch' is drawn hollow (示意位置). */
+  positionSource: string | null
 }
 export type ClusterProperties = { cluster: true; count: number; byLayer: Partial<Record<DrawnLayer, number>> }
 type Point<P> = { type: 'Feature'; geometry: { type: 'Point'; coordinates: [number, number] }; properties: P }
@@ -138,7 +140,7 @@ async function pointsOf(db: Db, f: Filters, bbox: Bbox | null, ids: { resource?:
   if (ids.resource === undefined || ids.resource.length > 0) {
     const found = await resources(db, f)
       .innerJoin('region as g', 'g.code', 'r.regionCode')
-      .select(['r.id', 'r.kind', 'r.name', 'g.fullName as regionName', 'r.lng', 'r.lat', isStale('r.confirmedAt', f.days).as('stale')])
+      .select(['r.id', 'r.kind', 'r.name', 'g.fullName as regionName', 'r.lng', 'r.lat', 'r.positionSource', isStale('r.confirmedAt', f.days).as('stale')])
       .where('r.location', 'is not', null)
       .$if(bbox !== null, (b) => b.where(inBox('r.location', bbox!)))
       .$if(ids.resource !== undefined, (b) => b.where('r.id', 'in', ids.resource!))
@@ -146,7 +148,10 @@ async function pointsOf(db: Db, f: Filters, bbox: Bbox | null, ids: { resource?:
     for (const r of found) {
       rows.push({
         lng: r.lng!, lat: r.lat!,
-        properties: { id: r.id, layer: r.kind as DrawnLayer, name: r.name, kindLabel: label(RESOURCE_KINDS, r.kind), regionName: r.regionName, stale: Boolean(r.stale) },
+        properties: {
+          id: r.id, layer: r.kind as DrawnLayer, name: r.name, kindLabel: label(RESOURCE_KINDS, r.kind), regionName: r.regionName,
+          stale: Boolean(r.stale), positionSource: r.positionSource,
+        },
       })
     }
   }
@@ -155,7 +160,7 @@ async function pointsOf(db: Db, f: Filters, bbox: Bbox | null, ids: { resource?:
       .innerJoin('region as g', 'g.code', 's.regionCode')
       .innerJoin('supplyClass as c', 'c.code', 's.classCode')
       .select(['s.id', 's.name', 'c.name as className', 'g.fullName as regionName', 's.quantity', 's.unit', 's.condition', 's.lng', 's.lat',
-        isStale('s.confirmedAt', f.days).as('stale')])
+        's.positionSource', isStale('s.confirmedAt', f.days).as('stale')])
       .where('s.location', 'is not', null)
       .$if(bbox !== null, (b) => b.where(inBox('s.location', bbox!)))
       .$if(ids.supply !== undefined, (b) => b.where('s.id', 'in', ids.supply!))
@@ -166,6 +171,7 @@ async function pointsOf(db: Db, f: Filters, bbox: Bbox | null, ids: { resource?:
         properties: {
           id: s.id, layer: 'supply', name: s.name, kindLabel: s.className, regionName: s.regionName,
           quantity: Number(s.quantity), unit: s.unit, condition: label(CONDITIONS, s.condition), stale: Boolean(s.stale),
+          positionSource: s.positionSource,
         },
       })
     }

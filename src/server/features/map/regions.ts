@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { storedSource } from '../../../domain/map/position-sources.js'
 import { jurisdictionPrefix, levelOf, parentCode } from '../../../domain/regions/code.js'
 import type { Db } from '../../db/database.js'
 import { codeInScope, inScope, type Scope } from '../../db/scope.js'
@@ -17,13 +18,13 @@ export async function regionMarkers(db: Db, scope: Scope, query: RegionsQuery) {
   const code = query.regionCode ?? scope.regionCode
   if (!codeInScope(code, scope)) throw outOfScope(code)
   const rows = await db.selectFrom('region')
-    .select(['code', 'name', 'level', 'lng', 'lat'])
+    .select(['code', 'name', 'level', 'lng', 'lat', 'positionSource'])
     .where(inScope('code', scope))
     .$if(query.level === undefined, (b) => b.where('parentCode', '=', code))
     .$if(query.level !== undefined, (b) => b.where('code', 'like', `${jurisdictionPrefix(code)}%`).where('level', '=', query.level!))
     .where('lng', 'is not', null).where('lat', 'is not', null)
     .orderBy('code').limit(MAX_MARKERS).execute()
-  return rows.map((r) => ({ ...r, lng: r.lng!, lat: r.lat! }))
+  return rows.map((r) => ({ ...r, lng: r.lng!, lat: r.lat!, positionSource: storedSource(r.positionSource) ?? 'sketch' }))
 }
 
 /** The user's region position, else the nearest placed ancestor's, else the middle of China. */

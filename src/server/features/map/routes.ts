@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/record.js'
 import { attachmentHeader } from '../ledgers/export.js'
 import { moveLocation } from './location.js'
 import { mapPoint } from './point.js'
+import { positionRoutes } from './position-routes.js'
 import { exportPoints, mapCounts, mapFeatures } from './queries.js'
 import { mapConfig, regionMarkers } from './regions.js'
 import {
@@ -14,7 +15,8 @@ import {
 
 /**
  * /api/map: the one-map (应急一张图) — configuration, clustered viewport features, legend counts,
- * popups, location edits and GeoJSON export, all within the user's jurisdiction.
+ * popups, location edits and GeoJSON export, all within the user's jurisdiction; region positions
+ * and their sources under /positions (position-routes.ts).
  */
 export const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['应急一张图']
@@ -67,4 +69,6 @@ export const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: '区划标注点（下级区划的位置）', querystring: RegionsQuery, response: { 200: Type.Array(RegionMarker) } },
     preHandler: app.can('resources.read'),
   }, (req) => regionMarkers(db, req.scope, req.query))
+
+  await app.register(positionRoutes, { prefix: '/positions' })
 }

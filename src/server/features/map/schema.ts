@@ -1,8 +1,10 @@
 import { Type, type Static } from 'typebox'
 import { CRS_KEYS } from '../../../domain/map/crs.js'
 import { DRAWN_LAYERS } from '../../../domain/map/layers.js'
+import { POSITION_SOURCE_KEYS } from '../../../domain/map/position-sources.js'
 import { CONDITIONS } from '../../../domain/resources/kinds.js'
 import { Count, Id, Latitude, Longitude, Version } from '../../schema/numbers.js'
+import { HandoverContact } from '../resources/handover.js'
 
 const NUMBER = '-?\\d+(\\.\\d+)?'
 const REGION_CODE = Type.String({ pattern: '^\\d{12}$', title: '区划' })
@@ -59,8 +61,13 @@ export const RegionsQuery = Type.Object({
 }, { additionalProperties: false })
 export type RegionsQuery = Static<typeof RegionsQuery>
 
+export const PositionSourceSchema = Type.Enum([...POSITION_SOURCE_KEYS], {
+  title: '位置来源', description: 'sketch 示意（系统按上级区划自动摆放，不代表实际地点）；imported 导入；manual 人工标注；survey 测绘',
+})
+
 export const RegionMarker = Type.Object({
   code: Type.String(), name: Type.String(), level: Type.String(), lng: Type.Number(), lat: Type.Number(),
+  positionSource: PositionSourceSchema,
 })
 
 export const MapConfig = Type.Object({
@@ -89,8 +96,12 @@ export const PointReply = Type.Object({
   address: Type.Union([Type.String(), Type.Null()]),
   lng: Type.Union([Type.Number(), Type.Null()]),
   lat: Type.Union([Type.Number(), Type.Null()]),
+  positionSource: Type.Union([PositionSourceSchema, Type.Null()]),
   responsible: Contact,
   liaison: Contact,
+  contacts: Type.Array(HandoverContact, {
+    description: '可交接的联系人，按 保管员、负责人、队长、联络人 排列；电话脱敏，完整号码经人员“查看完整号码”（逐次审计）',
+  }),
   confirmedAt: Type.Union([Type.String(), Type.Null()]),
   stale: Type.Boolean(),
   version: Type.Integer(),

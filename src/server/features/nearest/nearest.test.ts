@@ -19,6 +19,7 @@ let app: FastifyInstance
 let me: Session
 let city: Session
 let liaison: number
+let liaisonContact: Fields
 
 type Fields = Record<string, unknown>
 
@@ -70,6 +71,7 @@ beforeAll(async () => {
   const p = await app.db.insertInto('person').values({ regionCode: ZHILI, name: '钱晓燕', post: '副站长', mobile: '13857200003' })
     .returning('id').executeTakeFirstOrThrow()
   liaison = p.id
+  liaisonContact = { personId: liaison, role: 'liaison', roleLabel: '联络人', name: '钱晓燕', post: '副站长', phone: '138****0003' }
 })
 afterAll(async () => { await app.close() })
 beforeEach(async () => {
@@ -84,15 +86,16 @@ describe('supplies', () => {
     const near = await addSupply({ name: '冲锋舟', quantity: 10, at: north(1), storagePointId: point.id })
     await addSupply({ name: '冲锋舟', quantity: 10, at: north(2) })
     await addSupply({ name: '冲锋舟', quantity: 10, at: north(3) })
-    const { at, results } = await found(boats(5))
+    const { at, distanceNote, results } = await found(boats(5))
     expect(at).toEqual(AT)
+    expect(distanceNote).toContain('直线距离')
     expect(results).toHaveLength(1)
     const [r] = results
     expect(r).toMatchObject({ need: { type: 'supply', name: '冲锋舟', quantity: 5 }, description: '冲锋舟 ≥ 5', satisfied: true, total: 10, shortfall: 0 })
     expect(r.holdings).toEqual([{
       layer: 'supply', id: near, name: '冲锋舟', regionCode: ZHILI, regionName: expect.stringContaining('织里镇'),
       storagePointName: '织里镇物资储备点', distanceKm: 1, quantity: 10, unit: '艘', take: 5, lng: north(1).lng, lat: north(1).lat,
-      contact: { name: '钱晓燕', post: '副站长', mobile: '138****0003' },
+      contact: liaisonContact, contacts: [liaisonContact],
     }])
   })
 
@@ -226,7 +229,7 @@ describe('teams and shelters', () => {
     expect(r).toMatchObject({ description: '防汛救援队伍 1 支（≥ 30 人）', satisfied: true, total: 1, shortfall: 0 })
     expect(r.holdings).toEqual([{
       layer: 'team', id: right, name: '织里镇综合应急救援队', regionCode: ZHILI, regionName: expect.any(String), distanceKm: 3,
-      headcount: 35, take: 1, lng: north(3).lng, lat: north(3).lat, contact: { name: '钱晓燕', post: '副站长', mobile: '138****0003' },
+      headcount: 35, take: 1, lng: north(3).lng, lat: north(3).lat, contact: liaisonContact, contacts: [liaisonContact],
     }])
     const [none] = (await found({ at: AT, needs: [{ type: 'team', minHeadcount: 100 }] })).results
     expect(none).toMatchObject({ satisfied: false, total: 0, shortfall: 1, holdings: [] })
@@ -332,5 +335,72 @@ describe('bad input', () => {
   it('needs the resources.read permission', async () => {
     const auditor = await signIn(app, { role: 'auditor', regionCode: WUXING })
     expect((await nearest(boats(1), auditor)).statusCode).toBe(403)
+  })
+})
+
+describe('whom to call', () => {
+  async function person(name: string, post: string, mobile: string | null, regionCode = ZHILI) {
+    return (await app.db.insertInto('person').values({ regionCode, name, post, mobile }).returning('id').executeTakeFirstOrThrow()).id
+  }
+
+  /** A storage point with a keeper, a head and a liaison, and boats kept there whose own liaison is someone else again. */
+  async function stationWithBoats() {
+    const keeper = await person('沈阿大', '物资保管员', '13857200101')
+    const head = await person('姚站长', '站长', '13857200102')
+    const deputy = await person('陆副站长', '副站长', '13857200103')
+    const point = await app.db.insertInto('resource')
+      .values({ kind: 'storage_point', regionCode: ZHILI, name: '织里镇物资储备点', responsiblePersonId: head, liaisonPersonId: deputy, lng: north(1).lng, lat: north(1).lat })
+      .returning('id').executeTakeFirstOrThrow()
+    await app.db.insertInto('storagePoint').values({ resourceId: point.id, keeperPersonId: keeper }).execute()
+    const line = await addSupply({ name: '冲锋舟', quantity: 10, at: north(1), storagePointId: point.id, liaisonPersonId: deputy })
+    return { keeper, head, deputy, point: point.id, line }
+  }
+
+  it('names the storage keeper first, then the responsible person, then the liaison, every number masked', async () => {
+    const s = await stationWithBoats()
+    const [h] = (await found(boats(5))).results[0].holdings
+    expect(h.contact).toEqual({ personId: s.keeper, role: 'keeper', roleLabel: '保管员', name: '沈阿大', post: '物资保管员', phone: '138****0101' })
+    expect(h.contacts.map((c: { personId: number; role: string; phone: string }) => [c.personId, c.role, c.phone])).toEqual([
+      [s.keeper, 'keeper', '138****0101'], [s.head, 'responsible', '138****0102'], [s.deputy, 'liaison', '138****0103'],
+    ])
+    expect(JSON.stringify(h)).not.toContain('13857200101')
+  })
+
+  it('calls the next in line when the keeper has no number, and leaves out people outside the jurisdiction', async () => {
+    const s = await stationWithBoats()
+    await app.db.updateTable('person').set({ mobile: null }).where('id', '=', s.keeper).execute()
+    const foreign = await person('南浔的人', '站长', '13857200104', NANXUN_TOWN)
+    await app.db.updateTable('resource').set({ responsiblePersonId: foreign }).where('id', '=', s.point).execute()
+    const [h] = (await found(boats(5))).results[0].holdings
+    expect(h.contacts.map((c: { personId: number }) => c.personId)).toEqual([s.keeper, s.deputy])
+    expect(h.contact).toMatchObject({ personId: s.deputy, role: 'liaison', phone: '138****0103' })
+  })
+
+  it('reveals the number for a duty officer, once per request and each time audited; refuses a viewer and audits that too', async () => {
+    const s = await stationWithBoats()
+    const duty = await signIn(app, { role: 'duty', regionCode: WUXING })
+    const [h] = (await found(boats(5), duty)).results[0].holdings
+    const shown = await duty.request({ method: 'POST', url: `/api/people/${h.contact.personId}/reveal` })
+    expect(shown.statusCode).toBe(200)
+    expect(shown.json()).toMatchObject({ mobile: '13857200101' })
+    const revealed = await app.db.selectFrom('auditLog').select(['actorId', 'entityId', 'after'])
+      .where('action', '=', 'person.phone_revealed').where('entityId', '=', String(s.keeper)).execute()
+    expect(revealed).toEqual([{ actorId: duty.userId, entityId: String(s.keeper), after: { name: '沈阿大', fields: ['mobile', 'landline'] } }])
+
+    const refused = await me.request({ method: 'POST', url: `/api/people/${s.keeper}/reveal` })
+    expect(refused.statusCode).toBe(403)
+    expect(refused.json().code).toBe('FORBIDDEN')
+    const audited = await app.db.selectFrom('auditLog').select('actorId').where('action', '=', 'refused.permission').where('actorId', '=', me.userId).execute()
+    expect(audited.length).toBeGreaterThanOrEqual(1)
+  })
+
+  it('gives a team its responsible person, then its leader, then its liaison', async () => {
+    const head = await person('队部负责人', '大队长', '13857200105')
+    const leader = await person('带队队长', '队长', '13857200106')
+    const team = await addTeam({ name: '织里镇综合应急救援队', headcount: 35, specialities: ['防汛抗旱'], at: north(1), liaisonPersonId: liaison })
+    await app.db.updateTable('resource').set({ responsiblePersonId: head }).where('id', '=', team).execute()
+    await app.db.updateTable('team').set({ leaderPersonId: leader }).where('resourceId', '=', team).execute()
+    const [h] = (await found({ at: AT, needs: [{ type: 'team', speciality: '防汛' }] })).results[0].holdings
+    expect(h.contacts.map((c: { personId: number; roleLabel: string }) => [c.personId, c.roleLabel])).toEqual([[head, '负责人'], [leader, '队长'], [liaison, '联络人']])
   })
 })

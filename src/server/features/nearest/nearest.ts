@@ -1,11 +1,12 @@
-import { sql, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely'
+import { sql, type SelectQueryBuilder, type SqlBool } from 'kysely'
 import { toWgs84 } from '../../../domain/map/crs.js'
 import { describeNeed, neededAmount, type Need, type ShelterNeed, type SupplyNeed, type TeamNeed } from '../../../domain/map/needs.js'
-import { maskPhone } from '../../../domain/people/phone.js'
+import { callFirst, STRAIGHT_LINE_NOTE } from '../../../domain/resources/contacts.js'
 import { PREPARED, type Db } from '../../db/database.js'
 import { codeInScope, inScope, type Scope } from '../../db/scope.js'
 import { AppError, outOfScope } from '../../errors.js'
 import { badField, containsPattern, regionFilter, text } from '../directory/input.js'
+import { resourceContacts, supplyContacts } from '../resources/handover.js'
 import { classPrefix } from '../supplies/queries.js'
 import type { Holding, NearestInput, NearestResult, NeedResult } from './schema.js'
 
@@ -79,7 +80,7 @@ type Candidate = {
   km: number
   /** False for a line whose storage point or team is inactive: fetched (it counts for the batch) but never taken. */
   usable: boolean
-  holding: Omit<Holding, 'distanceKm' | 'take'>
+  holding: Omit<Holding, 'distanceKm' | 'take' | 'contact' | 'contacts'>
 }
 /** 'knn': in planar order from the index; 'exact': only within maxKm, in great-circle order. */
 type Fetch = (limit: number, order: 'knn' | 'exact') => Promise<Candidate[]>
@@ -152,15 +153,6 @@ function ordered<DB, TB extends keyof DB, O>(q: SelectQueryBuilder<DB, TB, O>, a
  */
 const regionNameOf = (column: string) => sql<string>`(select r.full_name from region r where r.code = ${sql.ref(column)})`
 
-type Contact = { name: string; post: string | null; mobile: string | null }
-/** The person with the given id (liaison, else responsible, …) if in scope, as one JSON value. */
-const contactFrom = (personId: RawBuilder<unknown>, scope: Scope) => sql<Contact | null>`(select json_build_object('name', p.name, 'post', p.post, 'mobile', p.mobile)
-  from person p where p.id = ${personId} and ${inScope('p.regionCode', scope)})`
-
-function contactOf(person: Contact | null) {
-  return person === null ? null : { name: person.name, post: person.post, mobile: maskPhone(person.mobile) }
-}
-
 /** Chinese has no letter case: LIKE finds the same lines, and ILIKE would lowercase every name the KNN scan passes. */
 const caseless = (word: string) => word.toLowerCase() === word.toUpperCase()
 
@@ -183,7 +175,7 @@ function supplyWhere(s: Scopes, need: SupplyNeed) {
 
 type SupplyRow = {
   id: number; planar: number; km: number; usable: boolean; name: string; regionCode: string; regionName: string
-  storagePointName: string | null; quantity: number; unit: string; lng: number | null; lat: number | null; contact: Contact | null
+  storagePointName: string | null; quantity: number; unit: string; lng: number | null; lat: number | null
 }
 
 /**
@@ -201,9 +193,7 @@ function supplyFetch(db: Db, s: Scopes, g: Geometry, need: SupplyNeed): Fetch {
         (s.location <@> point(${g.lng}::float8, ${g.lat}::float8)) * ${sql.lit(KM_PER_MILE)}::float8 as km,
         ${holdersActive} as usable, s.name, s.region_code, ${regionNameOf('s.region_code')} as region_name,
         (select sp.name from resource sp where sp.id = s.storage_point_id) as storage_point_name,
-        s.quantity, s.unit, s.lng, s.lat,
-        ${contactFrom(sql`coalesce(s.liaison_person_id, s.responsible_person_id,
-          (select coalesce(sp.liaison_person_id, sp.responsible_person_id) from resource sp where sp.id = s.storage_point_id))`, s.scope)} as contact
+        s.quantity, s.unit, s.lng, s.lat
       from supply s
       where ${where} ${order === 'exact' ? exact : sql``}
       order by ${order === 'knn' ? sql`s.location <-> point(${g.lng}::float8, ${g.lat}::float8)` : sql`km, s.id`}
@@ -213,7 +203,7 @@ function supplyFetch(db: Db, s: Scopes, g: Geometry, need: SupplyNeed): Fetch {
       holding: {
         layer: 'supply' as const, id: r.id, name: r.name, regionCode: r.regionCode, regionName: r.regionName,
         ...(r.storagePointName !== null ? { storagePointName: r.storagePointName } : {}),
-        quantity: r.quantity, unit: r.unit, lng: r.lng ?? g.lng, lat: r.lat ?? g.lat, contact: contactOf(r.contact),
+        quantity: r.quantity, unit: r.unit, lng: r.lng ?? g.lng, lat: r.lat ?? g.lat,
       },
     }))
   }
@@ -241,12 +231,11 @@ function resourcesNear(db: Db, s: Scopes, kind: 'team' | 'shelter') {
 type ResourceKnn = ReturnType<typeof resourcesNear>
 
 /** The reply fields every resource layer shares, as select-list lookups (see regionNameOf) on the KNN scan. */
-function resourceDetails(s: Scopes, g: Geometry, knn: ResourceKnn, limit: number, order: 'knn' | 'exact') {
+function resourceDetails(g: Geometry, knn: ResourceKnn, limit: number, order: 'knn' | 'exact') {
   return ordered(knn, 'x', g, order)
     .select([
       'x.id', planarFrom('x.location', g).as('planar'), kmFrom('x.location', g).as('km'), 'x.name', 'x.regionCode',
       regionNameOf('x.regionCode').as('regionName'), 'x.lng', 'x.lat',
-      contactFrom(sql`coalesce(x.liaison_person_id, x.responsible_person_id)`, s.scope).as('contact'),
     ])
     .limit(limit)
 }
@@ -266,13 +255,13 @@ function teamKnn(db: Db, s: Scopes, need: TeamNeed): ResourceKnn {
 function teamFetch(db: Db, s: Scopes, g: Geometry, need: TeamNeed): Fetch {
   const knn = teamKnn(db, s, need)
   return async (limit, order) => {
-    const rows = await resourceDetails(s, g, knn, limit, order)
+    const rows = await resourceDetails(g, knn, limit, order)
       .innerJoin('team as t', 't.resourceId', 'x.id').select('t.headcount').execute()
     return rows.map((r) => ({
       id: r.id, amount: 1, planar: r.planar, km: r.km, usable: true,
       holding: {
         layer: 'team' as const, id: r.id, name: r.name, regionCode: r.regionCode, regionName: r.regionName,
-        headcount: r.headcount, lng: r.lng ?? g.lng, lat: r.lat ?? g.lat, contact: contactOf(r.contact),
+        headcount: r.headcount, lng: r.lng ?? g.lng, lat: r.lat ?? g.lat,
       },
     }))
   }
@@ -286,13 +275,13 @@ function shelterKnn(db: Db, s: Scopes): ResourceKnn {
 function shelterFetch(db: Db, s: Scopes, g: Geometry): Fetch {
   const knn = shelterKnn(db, s)
   return async (limit, order) => {
-    const rows = await resourceDetails(s, g, knn, limit, order)
+    const rows = await resourceDetails(g, knn, limit, order)
       .innerJoin('shelter as h', 'h.resourceId', 'x.id').select('h.capacity').execute()
     return rows.map((r) => ({
       id: r.id, amount: r.capacity, planar: r.planar, km: r.km, usable: true,
       holding: {
         layer: 'shelter' as const, id: r.id, name: r.name, regionCode: r.regionCode, regionName: r.regionName,
-        capacity: r.capacity, lng: r.lng ?? g.lng, lat: r.lat ?? g.lat, contact: contactOf(r.contact),
+        capacity: r.capacity, lng: r.lng ?? g.lng, lat: r.lat ?? g.lat,
       },
     }))
   }
@@ -379,7 +368,7 @@ async function searchNeed(db: Db, s: Scopes, g: Geometry, need: Need, className?
   const holdings = taken.map((c) => {
     const take = Math.max(0, Math.min(c.amount, needed - before))
     before += c.amount
-    return { ...c.holding, distanceKm: round2(c.km), take }
+    return { ...c.holding, distanceKm: round2(c.km), take, contact: null, contacts: [] }
   })
   return {
     need, description: describeNeed(need, className), satisfied: sum >= needed, total: sum,
@@ -396,5 +385,20 @@ export async function findNearestSufficient(db: Db, scope: Scope, input: Nearest
   const results: NeedResult[] = []
   // One need after another: a request holds one pooled connection at a time.
   for (const c of checked) results.push(await searchNeed(db, { scope, within }, g, c.need, c.className))
-  return { at, results }
+  await attachContacts(db, scope, results)
+  return { at, distanceNote: STRAIGHT_LINE_NOTE, results }
+}
+
+/**
+ * Whom to call, for the holdings taken only: two lookups per request, after the searches, rather
+ * than contact subqueries on every candidate the KNN batches fetch and drop.
+ */
+async function attachContacts(db: Db, scope: Scope, results: NeedResult[]) {
+  const holdings = results.flatMap((r) => r.holdings)
+  const lines = await supplyContacts(db, scope, holdings.filter((h) => h.layer === 'supply').map((h) => h.id))
+  const records = await resourceContacts(db, scope, holdings.filter((h) => h.layer !== 'supply').map((h) => h.id))
+  for (const h of holdings) {
+    h.contacts = (h.layer === 'supply' ? lines : records).get(h.id) ?? []
+    h.contact = callFirst(h.contacts)
+  }
 }

@@ -9,7 +9,7 @@ export const nearestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/', {
     schema: {
       tags,
-      summary: '就近调配：按大圆距离由近及远，找出合起来满足每项需求的物资、队伍和避难场所（本辖区内，电话脱敏）',
+      summary: '就近调配：按直线（大圆）距离由近及远，找出合起来满足每项需求的物资、队伍和避难场所，及可交接的联系人（本辖区内，电话脱敏）',
       body: NearestInput,
       response: { 200: NearestResult },
     },

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox'
 import { CRS_KEYS } from '../../../domain/map/crs.js'
 import type { Need } from '../../../domain/map/needs.js'
 import { Count, Distance, Latitude, Longitude, Quantity } from '../../schema/numbers.js'
+import { HandoverContact } from '../resources/handover.js'
 
 /**
  * Nearest sufficient resources (就近调配). `at` and each need are one flat object on the wire
@@ -40,11 +41,6 @@ export const NearestInput = Type.Object({
 }, { additionalProperties: false })
 export type NearestInput = Static<typeof NearestInput>
 
-const Contact = Type.Union([
-  Type.Object({ name: Type.String(), post: Type.Union([Type.String(), Type.Null()]), mobile: Type.Union([Type.String(), Type.Null()]) }),
-  Type.Null(),
-], { description: '联络人（无则为负责人），手机号脱敏' })
-
 export const Holding = Type.Object({
   layer: Type.Enum(['supply', 'team', 'shelter']),
   id: Type.Integer(),
@@ -52,7 +48,7 @@ export const Holding = Type.Object({
   regionCode: Type.String(),
   regionName: Type.String(),
   storagePointName: Type.Optional(Type.String()),
-  distanceKm: Type.Number({ description: '大圆距离，保留两位小数' }),
+  distanceKm: Type.Number({ description: '直线（大圆）距离，保留两位小数；实际路程通常更长' }),
   quantity: Type.Optional(Type.Number()),
   unit: Type.Optional(Type.String()),
   headcount: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
@@ -60,7 +56,10 @@ export const Holding = Type.Object({
   take: Type.Number({ description: '计入该需求的数量（队伍为 1 支）' }),
   lng: Type.Number(),
   lat: Type.Number(),
-  contact: Contact,
+  contact: Type.Union([HandoverContact, Type.Null()], {
+    description: '要联系的人：按 保管员、负责人、队长、联络人 的顺序，第一个有电话的；电话脱敏',
+  }),
+  contacts: Type.Array(HandoverContact, { description: '该记录的全部联系人，按 保管员、负责人、队长、联络人 排列' }),
 })
 export type Holding = Static<typeof Holding>
 
@@ -77,6 +76,7 @@ export type NeedResult = Static<typeof NeedResult>
 
 export const NearestResult = Type.Object({
   at: Type.Object({ lng: Type.Number(), lat: Type.Number(), regionName: Type.Optional(Type.String()) }),
+  distanceNote: Type.String({ description: '距离的含义：直线距离，不是道路距离' }),
   results: Type.Array(NeedResult),
 })
 export type NearestResult = Static<typeof NearestResult>

@@ -1,6 +1,7 @@
 import { jurisdictionPrefix } from '../../../domain/regions/code.js'
 import type { Db } from '../../db/database.js'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/record.js'
+import { KEEPER_POST } from '../directory/demo.js'
 import { seededRandom, seedOf } from '../../../domain/seeded-random.js'
 import { addDays } from '../../../domain/calendar.js'
 
@@ -13,7 +14,7 @@ import { addDays } from '../../../domain/calendar.js'
 
 export type DemoRegion = { code: string; name: string; level: string; parentCode: string | null; fullName: string }
 /** Demo people of one region, by the responsibility they hold. */
-export type DemoContacts = { head?: number; liaison?: number; flood?: number; gridHead?: number }
+export type DemoContacts = { head?: number; liaison?: number; flood?: number; gridHead?: number; keeper?: number }
 export type DemoResourceCounts = {
   teams: number; experts: number; storagePoints: number; shelters: number; riskPoints: number; suppliers: number; agreements: number
 }
@@ -164,7 +165,7 @@ export function planDemoResources(
       })
       plan.storage.push({
         base: base('storage_point', region, `${region.name}应急物资储备点${DEMO}`, c.head, c.liaison),
-        detail: { storageKind: 'point', areaM2: between(6, 20) * 10, volumeM3: null, keeperPersonId: c.liaison ?? null },
+        detail: { storageKind: 'point', areaM2: between(6, 20) * 10, volumeM3: null, keeperPersonId: c.keeper ?? c.liaison ?? null },
       })
       const indoor = chance(0.5)
       const area = indoor ? between(6, 20) * 100 : between(20, 80) * 100
@@ -220,7 +221,7 @@ const keyOf = (b: { kind: string; regionCode: string; name: string }) => `${b.ki
 
 /** The first demo person of each region holding each responsibility. */
 async function demoContacts(db: Db, prefix: string): Promise<Map<string, DemoContacts>> {
-  const people = await db.selectFrom('person').select(['id', 'regionCode', 'roles'])
+  const people = await db.selectFrom('person').select(['id', 'regionCode', 'roles', 'post'])
     .where('isDemo', '=', true).where('regionCode', 'like', `${prefix}%`).orderBy('id').execute()
   const out = new Map<string, DemoContacts>()
   for (const p of people) {
@@ -229,6 +230,7 @@ async function demoContacts(db: Db, prefix: string): Promise<Map<string, DemoCon
     if (p.roles.includes('liaison')) c.liaison ??= p.id
     if (p.roles.includes('flood_control')) c.flood ??= p.id
     if (p.roles.includes('grid_head')) c.gridHead ??= p.id
+    if (p.post === KEEPER_POST) c.keeper ??= p.id
     out.set(p.regionCode, c)
   }
   return out

@@ -1,9 +1,9 @@
 import { sql, type SqlBool } from 'kysely'
 import { Type, type Static } from 'typebox'
-import { EXPERT_DOMAINS, label } from '../../../domain/resources/kinds.js'
+import { EXPERT_DOMAINS, GENDERS, label } from '../../../domain/resources/kinds.js'
 import { badField, text } from '../directory/input.js'
 import type { KindModule } from './kind.js'
-import { DEFAULT_TITLES, nullable, optionalText } from './schema.js'
+import { DEFAULT_TITLES, nullable, optionalDate, optionalEnum, optionalText } from './schema.js'
 
 /**
  * 应急专家. An expert is a person: the record's 负责人 is the expert's own entry in the people
@@ -17,6 +17,8 @@ export const ExpertDetailInput = Type.Object({
   title: optionalText('职称', 50),
   speciality: optionalText('专长', 200),
   workUnit: optionalText('工作单位', 100),
+  gender: optionalEnum('性别', Object.keys(GENDERS)),
+  bornOn: optionalDate('出生年月'),
 }, { additionalProperties: false })
 export type ExpertDetailInput = Static<typeof ExpertDetailInput>
 
@@ -28,10 +30,16 @@ export const ExpertDetail = Type.Object({
   title: nullable(Type.String()),
   speciality: nullable(Type.String()),
   workUnit: nullable(Type.String()),
+  gender: nullable(Type.String({ description: 'male 男 / female 女' })),
+  genderLabel: nullable(Type.String()),
+  bornOn: nullable(Type.String({ format: 'date' })),
 })
 export type ExpertDetail = Static<typeof ExpertDetail>
 
-type ExpertValues = { domain: string; groupCode: string | null; title: string | null; speciality: string | null; workUnit: string | null }
+type ExpertValues = {
+  domain: string; groupCode: string | null; title: string | null; speciality: string | null; workUnit: string | null
+  gender: string | null; bornOn: string | null
+}
 
 export const experts: KindModule<ExpertDetailInput, ExpertValues, ExpertDetail> = {
   kind: 'expert',
@@ -54,7 +62,10 @@ export const experts: KindModule<ExpertDetailInput, ExpertValues, ExpertDetail> 
           `属于“${label(EXPERT_DOMAINS, group.domain)}”领域，与所选专业领域“${label(EXPERT_DOMAINS, d.domain)}”不一致`)
       }
     }
-    return { domain: d.domain, groupCode, title: text(d.title), speciality: text(d.speciality), workUnit: text(d.workUnit) }
+    return {
+      domain: d.domain, groupCode, title: text(d.title), speciality: text(d.speciality), workUnit: text(d.workUnit),
+      gender: d.gender ?? null, bornOn: d.bornOn ?? null,
+    }
   },
 
   async save(trx, id, v) {
@@ -68,9 +79,11 @@ export const experts: KindModule<ExpertDetailInput, ExpertValues, ExpertDetail> 
     if (ids.length === 0) return new Map()
     const rows = await db.selectFrom('expert as e')
       .leftJoin('expertGroup as g', 'g.code', 'e.groupCode')
-      .select(['e.resourceId', 'e.domain', 'e.groupCode', 'g.name as groupName', 'e.title', 'e.speciality', 'e.workUnit'])
+      .select(['e.resourceId', 'e.domain', 'e.groupCode', 'g.name as groupName', 'e.title', 'e.speciality', 'e.workUnit', 'e.gender', 'e.bornOn'])
       .where('e.resourceId', 'in', ids).execute()
-    return new Map(rows.map(({ resourceId, ...e }) => [resourceId, { ...e, domainLabel: label(EXPERT_DOMAINS, e.domain) }]))
+    return new Map(rows.map(({ resourceId, ...e }) => [resourceId, {
+      ...e, domainLabel: label(EXPERT_DOMAINS, e.domain), genderLabel: e.gender === null ? null : label(GENDERS, e.gender),
+    }]))
   },
 
   matching(db, f) {

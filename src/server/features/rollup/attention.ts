@@ -1,10 +1,12 @@
-import { sql, type SqlBool } from 'kysely'
+import { sql, type RawBuilder, type SqlBool } from 'kysely'
 import { MIN_TEAM_HEADCOUNT } from '../../../domain/resources/kinds.js'
 import type { Db } from '../../db/database.js'
 import { inScope, scopeOf, type Scope } from '../../db/scope.js'
 import { freshnessDays, isStale } from '../resources/freshness.js'
 import type { AttentionQuery, AttentionReply } from './schema.js'
-import { rollupRegion } from './tree.js'
+import type { RollupSource } from './queries.js'
+import { freshFromTallies, tallied, tallyRowsUnder } from './tallies.js'
+import { childPrefixLength, rollupRegion } from './tree.js'
 import { chinaToday } from '../../../domain/calendar.js'
 
 const LIST_LIMIT = 20
@@ -17,11 +19,32 @@ const belowMinimum = sql<SqlBool>`(${sql.join(Object.entries(MIN_TEAM_HEADCOUNT)
   sql`(${sql.ref('t.level')} = ${level} and ${sql.ref('t.headcount')} < ${min})`), sql` or `)})`
 
 /**
+ * The supply counts from the tallies of a province, city or county: expiry and maintenance dates
+ * from supply_date_tally, conditions from supply_tally. Stale lines are counted with the
+ * resources (freshFromTallies), so `stale` is 0 here.
+ */
+async function supplyCountsFromTallies(db: Db, scope: Scope, within: Scope, n: number, today: RawBuilder<string>, horizon: RawBuilder<string>) {
+  const lines = (sql_: RawBuilder<SqlBool>) => sql<number>`coalesce(sum(lines) filter (where ${sql_}), 0)`
+  const [dates, conditions] = await Promise.all([
+    db.selectFrom('supplyDateTally').where('level', '=', n).where(tallyRowsUnder('key', within, scope))
+      .select([
+        lines(sql<SqlBool>`kind = 'expires' and on_date >= ${today} and on_date <= ${horizon}`).as('expiringSupplies'),
+        lines(sql<SqlBool>`kind = 'expires' and on_date < ${today}`).as('expiredSupplies'),
+        lines(sql<SqlBool>`kind = 'due' and on_date <= ${horizon}`).as('maintenanceDue'),
+      ]).executeTakeFirstOrThrow(),
+    db.selectFrom('supplyTally').where('level', '=', n).where(tallyRowsUnder('key', within, scope))
+      .select([lines(sql<SqlBool>`condition = 'repair'`).as('repair'), lines(sql<SqlBool>`condition = 'scrapped'`).as('scrapped')])
+      .executeTakeFirstOrThrow(),
+  ])
+  return { ...dates, ...conditions, stale: 0 }
+}
+
+/**
  * What needs someone's attention under a region within `days`: supplies expiring or expired,
  * awaiting repair, scrapped or due for maintenance; supply agreements ending; teams uninsured or
  * below the minimum; stale records. Counts come from one pass per table, lists are the first 20.
  */
-export async function listAttention(db: Db, scope: Scope, query: AttentionQuery): Promise<AttentionReply> {
+export async function listAttention(db: Db, scope: Scope, query: AttentionQuery, source: RollupSource = {}): Promise<AttentionReply> {
   const region = await rollupRegion(db, scope, query.regionCode)
   const within = scopeOf(region.code)
   const days = query.days ?? 30
@@ -36,7 +59,9 @@ export async function listAttention(db: Db, scope: Scope, query: AttentionQuery)
     .where('x.status', '=', 'active').where('x.kind', '=', 'team')
   const agreements = () => db.selectFrom('supplyAgreement as a').where(inScope('a.regionCode', scope)).where(inScope('a.regionCode', within))
 
-  const supplyCounts = supplies().select((eb) => [
+  const n = childPrefixLength(region.level)
+  const fromTallies = !source.rows && tallied(n)
+  const supplyCounts = fromTallies ? supplyCountsFromTallies(db, scope, within, n, todayDate, horizon) : supplies().select((eb) => [
     eb.fn.countAll<number>().filterWhere(sql<SqlBool>`${live} and ${sql.ref('s.expiresOn')} >= ${todayDate} and ${sql.ref('s.expiresOn')} <= ${horizon}`).as('expiringSupplies'),
     eb.fn.countAll<number>().filterWhere(sql<SqlBool>`${live} and ${sql.ref('s.expiresOn')} < ${todayDate}`).as('expiredSupplies'),
     eb.fn.countAll<number>().filterWhere('s.condition', '=', 'repair').as('repair'),
@@ -46,8 +71,10 @@ export async function listAttention(db: Db, scope: Scope, query: AttentionQuery)
     eb.fn.countAll<number>().filterWhere(isStale('s.confirmedAt', freshness)).as('stale'),
   ]).executeTakeFirstOrThrow()
 
+  // With the tallies only teams are read here (through the kind's index); stale records come from fresh_tally.
   const resourceCounts = db.selectFrom('resource as x').leftJoin('team as t', 't.resourceId', 'x.id')
     .where(inScope('x.regionCode', scope)).where(inScope('x.regionCode', within)).where('x.status', '=', 'active')
+    .$if(fromTallies, (qb) => qb.where('x.kind', '=', 'team'))
     .select((eb) => [
       eb.fn.countAll<number>().filterWhere(sql<SqlBool>`${sql.ref('x.kind')} = 'team' and (not ${sql.ref('t.insured')}
         or ${sql.ref('t.insuranceUntil')} < ${todayDate})`).as('teamsUninsured'),
@@ -84,14 +111,17 @@ export async function listAttention(db: Db, scope: Scope, query: AttentionQuery)
     .where(belowMinimum)
     .orderBy('t.headcount').orderBy('x.id').limit(LIST_LIMIT).execute()
 
-  const [sc, rc, ac, expiringRows, repairRows, agreementRows, teamRows] =
-    await Promise.all([supplyCounts, resourceCounts, agreementCounts, expiring, repair, agreementsEnding, teamsBelow])
+  const staleFromTallies = fromTallies
+    ? freshFromTallies(db, scope, within, n, freshness).then((rows) => rows.reduce((total, r) => total + r.stale, 0))
+    : null
+  const [sc, rc, ac, expiringRows, repairRows, agreementRows, teamRows, tallyStale] =
+    await Promise.all([supplyCounts, resourceCounts, agreementCounts, expiring, repair, agreementsEnding, teamsBelow, staleFromTallies])
 
   return {
     counts: {
       expiringSupplies: sc.expiringSupplies, expiredSupplies: sc.expiredSupplies, repair: sc.repair, scrapped: sc.scrapped,
       maintenanceDue: sc.maintenanceDue, agreementsEnding: ac.agreementsEnding, agreementsEnded: ac.agreementsEnded,
-      teamsUninsured: rc.teamsUninsured, teamsBelowMinimum: rc.teamsBelowMinimum, stale: sc.stale + rc.stale,
+      teamsUninsured: rc.teamsUninsured, teamsBelowMinimum: rc.teamsBelowMinimum, stale: tallyStale ?? sc.stale + rc.stale,
     },
     lists: {
       // The filters above exclude null dates; the checks narrow the types to match.

@@ -6,6 +6,8 @@ import { HAZARD_TYPES, MIN_TEAM_HEADCOUNT } from '../../../domain/resources/kind
 import type { Db } from '../../db/database.js'
 import { inScope, scopeOf, type Scope } from '../../db/scope.js'
 import type { CompletenessQuery, CompletenessReply, CompletenessRow, Indicator } from './schema.js'
+import type { RollupSource } from './queries.js'
+import { tallyRowsUnder } from './tallies.js'
 import { childKey, rollupRegion } from './tree.js'
 
 type CheckLevel = 'township' | 'village'
@@ -308,15 +310,150 @@ async function gatherFacts(db: Db, scope: Scope, within: Scope, level: CheckLeve
   })
 }
 
+/** heldNeedsColumn over distinct (key, name) pairs already narrowed to usable lines, as `u`. */
+function heldNeedsOfNames(): RawBuilder<boolean[] | null> {
+  if (needs.length === 0) return sql<boolean[] | null>`'{}'::boolean[]`
+  const held = needs.map((n) => sql`bool_or(${sql.join(n.anyOf.map((k) => sql`strpos(${sql.ref('u.name')}, ${k}) > 0`), sql` or `)})`)
+  return sql<boolean[] | null>`array[${sql.join(held)}]`
+}
+
+/**
+ * The same facts from the tallies (migration 0020) and a few indexed reads: resources in use by
+ * kind at each exact region and per subtree (resource_tally), lines and stock per region and name
+ * (supply_place_tally, and supply_name_tally / supply_tally per township), people by role
+ * (person_tally). Only the largest own team's headcount and the hazard types are read from the
+ * records, through the kind's index: few rows of two kinds.
+ */
+async function gatherFactsFromTallies(db: Db, scope: Scope, within: Scope, level: CheckLevel): Promise<Facts[]> {
+  const n = level === 'township' ? 9 : 12
+  const under = (column: string) => tallyRowsUnder(column, within, scope)
+  // At exactly the checked region: its 12 digits are its key padded with zeros.
+  const own = (column: string) => sql<SqlBool>`${sql.ref(column)} = rpad(${childKey(column, n)}, 12, '0')`
+
+  const regions = db.selectFrom('region as g')
+    .leftJoin('region as p', 'p.code', 'g.parentCode')
+    .select(['g.code', 'g.name', 'p.name as parentName'])
+    .where('g.level', '=', level).where(inScope('g.code', scope)).where(inScope('g.code', within))
+    .orderBy('g.code')
+    .execute()
+
+  const ownResources = db.selectFrom('resourceTally as t')
+    .where('t.level', '=', 12).where(under('t.key')).where(own('t.key'))
+    .where('t.kind', 'in', ['team', 'storage_point', 'shelter'])
+    .select(['t.key', 't.kind', 't.records'])
+    .execute()
+  const subtreeResources = db.selectFrom('resourceTally as t')
+    .where('t.level', '=', n).where(under('t.key'))
+    .select((eb) => ['t.key', eb.fn.sum<number>('t.records').as('records')])
+    .groupBy('t.key')
+    .execute()
+  const active = (kind: string) => db.selectFrom('resource as x')
+    .where('x.kind', '=', kind).where('x.status', '=', 'active')
+    .where(inScope('x.regionCode', scope)).where(inScope('x.regionCode', within))
+  // A team without a headcount counts as 0 people: it cannot show that it meets the minimum.
+  const teamHeadcounts = active('team').innerJoin('team as t', 't.resourceId', 'x.id').where(own('x.regionCode'))
+    .select((eb) => [childKey('x.regionCode', n).as('k'), eb.fn.max(sql<number>`coalesce(${sql.ref('t.headcount')}, 0)`).as('headcount')])
+    .groupBy(childKey('x.regionCode', n))
+    .execute()
+  // Over the whole subtree: a village's risk point is its township's hazard too.
+  const hazards = active('risk_point').innerJoin('riskPoint as rp', 'rp.resourceId', 'x.id').where('rp.state', '<>', 'eliminated')
+    .select([childKey('x.regionCode', n).as('k'), sql<string[]>`array_agg(distinct ${sql.ref('rp.hazardType')})`.as('hazards')])
+    .groupBy(childKey('x.regionCode', n))
+    .execute()
+
+  const ownSupplies = db.selectFrom('supplyPlaceTally as p').where(under('p.regionCode')).where(own('p.regionCode'))
+    .select((eb) => ['p.regionCode', eb.fn.sum<number>('p.lines').as('lines'), eb.fn.sum<number>('p.stocked').as('stocked')])
+    .groupBy('p.regionCode')
+    .execute()
+  const subtreeLines = level === 'township'
+    ? db.selectFrom('supplyTally as t').where('t.level', '=', 9).where(under('t.key'))
+      .select((eb) => ['t.key as k', eb.fn.sum<number>('t.lines').as('lines')]).groupBy('t.key').execute()
+    : db.selectFrom('supplyPlaceTally as p').where(under('p.regionCode'))
+      .select((eb) => ['p.regionCode as k', eb.fn.sum<number>('p.lines').as('lines')]).groupBy('p.regionCode').execute()
+  // Names with a usable line (in stock, not scrapped) per checked subtree.
+  const usableNames = level === 'township'
+    ? db.selectFrom('supplyNameTally as t').where('t.level', '=', 9).where(under('t.key'))
+      .where('t.stocked', '>', 0).where('t.condition', '<>', 'scrapped')
+      .select(['t.key as k', 't.name']).distinct()
+    : db.selectFrom('supplyPlaceTally as p').where(under('p.regionCode')).where('p.usable', '>', 0)
+      .select(['p.regionCode as k', 'p.name'])
+  const held = db.selectFrom(usableNames.as('u')).select(['u.k', heldNeedsOfNames().as('held')]).groupBy('u.k').execute()
+
+  // A person counts for a region when registered there or when their unit is (person_tally keeps
+  // both); both the person and the region must lie in the jurisdiction.
+  const people = db.selectFrom('personTally as pt')
+    .where(inScope('pt.regionCode', within)).where(inScope('pt.regionCode', scope)).where(inScope('pt.personRegionCode', scope))
+    .select((eb) => ['pt.regionCode as code', eb.fn.sum<number>('pt.heads').as('heads'), eb.fn.sum<number>('pt.liaisons').as('liaisons'),
+      eb.fn.sum<number>('pt.informants').as('informants')])
+    .groupBy('pt.regionCode')
+    .execute()
+
+  const stations = level === 'township'
+    ? db.selectFrom('unit as u')
+      .where(inScope('u.regionCode', scope)).where(inScope('u.regionCode', within)).where('u.kind', '=', 'township_station')
+      .select((eb) => [childKey('u.regionCode', n).as('k'), eb.fn.countAll<number>().as('stations')])
+      .groupBy(childKey('u.regionCode', n))
+      .execute()
+    : Promise.resolve([])
+
+  const groups = level === 'township'
+    ? db.selectFrom('leadingGroup as lg')
+      .where(inScope('lg.regionCode', scope)).where(inScope('lg.regionCode', within))
+      .select('lg.regionCode').distinct()
+      .execute()
+    : Promise.resolve([])
+
+  const [regionRows, ownRows, subtreeRows, teamRows, hazardRows, ownSupplyRows, lineRows, heldRows, peopleRows, stationRows, groupRows] =
+    await Promise.all([regions, ownResources, subtreeResources, teamHeadcounts, hazards, ownSupplies, subtreeLines, held, people, stations, groups])
+
+  const pad = (k: string) => k.padEnd(12, '0')
+  const ownBy = new Map(ownRows.map((r) => [`${r.key}:${r.kind}`, r.records]))
+  const reportedBy = new Set(subtreeRows.filter((r) => r.records > 0).map((r) => pad(r.key)))
+  const headcountBy = new Map(teamRows.map((r) => [pad(r.k), r.headcount]))
+  const hazardsBy = new Map(hazardRows.map((r) => [pad(r.k), r.hazards]))
+  const suppliesBy = new Map(ownSupplyRows.map((r) => [r.regionCode, r]))
+  const linesBy = new Map(lineRows.map((r) => [pad(r.k), r.lines]))
+  const heldBy = new Map(heldRows.map((r) => [pad(r.k), r.held ?? []]))
+  const peopleBy = new Map(peopleRows.map((r) => [r.code, r]))
+  const stationsBy = new Map(stationRows.map((r) => [pad(r.k), r.stations]))
+  const withGroup = new Set(groupRows.map((r) => r.regionCode))
+
+  return regionRows.map((g) => {
+    const teams = ownBy.get(`${g.code}:team`) ?? 0
+    const ppl = peopleBy.get(g.code)
+    const held = heldBy.get(g.code) ?? []
+    return {
+      code: g.code,
+      name: g.name,
+      parentName: g.parentName ?? '',
+      stations: stationsBy.get(g.code) ?? 0,
+      hasLeadingGroup: withGroup.has(g.code),
+      teams,
+      teamHeadcount: teams > 0 ? Number(headcountBy.get(g.code) ?? 0) : null,
+      hasHead: (ppl?.heads ?? 0) > 0,
+      hasLiaison: (ppl?.liaisons ?? 0) > 0,
+      informants: ppl?.informants ?? 0,
+      supplyLines: suppliesBy.get(g.code)?.lines ?? 0,
+      stockedLines: suppliesBy.get(g.code)?.stocked ?? 0,
+      hasStoragePoint: (ownBy.get(`${g.code}:storage_point`) ?? 0) > 0,
+      hasShelter: (ownBy.get(`${g.code}:shelter`) ?? 0) > 0,
+      reported: (linesBy.get(g.code) ?? 0) > 0 || reportedBy.has(g.code),
+      hazards: sortHazards(hazardsBy.get(g.code) ?? []),
+      heldNeeds: new Set(needs.filter((_n, i) => held[i] === true).map((n) => n.label)),
+    }
+  })
+}
+
 /**
  * 应排尽排: every township (or village) under the region with its 六有 / 三有 indicators and
  * what it lacks, so that nothing is left unlisted. The summary covers all rows, the page only
  * those asked for.
  */
-export async function listCompleteness(db: Db, scope: Scope, query: CompletenessQuery): Promise<CompletenessReply> {
+export async function listCompleteness(db: Db, scope: Scope, query: CompletenessQuery, source: RollupSource = {}): Promise<CompletenessReply> {
   const region = await rollupRegion(db, scope, query.regionCode)
   const level: CheckLevel = query.level ?? (region.level === 'township' || region.level === 'village' ? 'village' : 'township')
-  const rows = (await gatherFacts(db, scope, scopeOf(region.code), level)).map((f) => present(f, level))
+  const gather = source.rows ? gatherFacts : gatherFactsFromTallies
+  const rows = (await gather(db, scope, scopeOf(region.code), level)).map((f) => present(f, level))
 
   const counts = new Map(MISSING_LABELS[level].map((label) => [label, 0]))
   for (const row of rows) {

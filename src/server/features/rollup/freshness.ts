@@ -3,24 +3,50 @@ import { RESOURCE_KINDS, RESOURCE_KIND_KEYS } from '../../../domain/resources/ki
 import type { Db } from '../../db/database.js'
 import { inScope, scopeOf, type Scope } from '../../db/scope.js'
 import { freshnessDays, isStale } from '../resources/freshness.js'
+import type { RollupSource } from './queries.js'
 import type { FreshnessReply } from './schema.js'
+import { freshFromTallies, SUPPLY_TALLY_KIND, tallied } from './tallies.js'
 import { assembleChildren, childPrefixLength, childKey, regionKey, rollupRegion } from './tree.js'
 
 /** Supply lines are counted beside the resource kinds under this key. */
-export const SUPPLY_KIND = 'supply'
+export const SUPPLY_KIND = SUPPLY_TALLY_KIND
 const KIND_LABELS: Record<string, string> = { ...RESOURCE_KINDS, [SUPPLY_KIND]: '应急物资装备' }
 
 /**
- * Records and stale records per kind and per child region, resources (in use) and supply lines
- * together: one grouped query over the subtree, left-joined onto the child regions.
+ * Records and stale records per child region of a province, city or county from fresh_tally: one
+ * row per child and kind, or one without a kind for a child with no records.
  */
-export async function rollupFreshness(db: Db, scope: Scope, regionCode: string | undefined): Promise<FreshnessReply> {
+type FreshRow = { code: string; name: string; level: string; kind: string | null; records: number | null; stale: number | null }
+
+async function freshnessFromTallies(db: Db, scope: Scope, within: Scope, regionCode: string, n: number, days: number): Promise<FreshRow[]> {
+  const [regions, figures] = await Promise.all([
+    db.selectFrom('region as r').select(['r.code', 'r.name', 'r.level'])
+      .where((eb) => eb.or([eb('r.parentCode', '=', regionCode), eb('r.code', '=', regionCode)]))
+      .where(inScope('r.code', scope))
+      .execute(),
+    freshFromTallies(db, scope, within, n, days),
+  ])
+  const byKey = new Map<string, typeof figures>()
+  for (const f of figures) byKey.set(f.k, [...(byKey.get(f.k) ?? []), f])
+  return regions.flatMap((r): FreshRow[] => {
+    const mine = byKey.get(r.code.slice(0, n)) ?? []
+    if (mine.length === 0) return [{ ...r, kind: null, records: null, stale: null }]
+    return mine.map((f) => ({ ...r, kind: f.kind, records: f.records, stale: f.stale }))
+  })
+}
+
+/**
+ * Records and stale records per kind and per child region, resources (in use) and supply lines
+ * together: from the tallies for a province, city or county, else one grouped query over the
+ * subtree, left-joined onto the child regions.
+ */
+export async function rollupFreshness(db: Db, scope: Scope, regionCode: string | undefined, source: RollupSource = {}): Promise<FreshnessReply> {
   const region = await rollupRegion(db, scope, regionCode)
   const within = scopeOf(region.code)
   const days = await freshnessDays(db)
   const n = childPrefixLength(region.level)
 
-  const rows = await db
+  const rows: FreshRow[] = !source.rows && tallied(n) ? await freshnessFromTallies(db, scope, within, region.code, n, days) : await db
     .with('f', (qb) => qb.selectFrom('resource as x')
       .where(inScope('x.regionCode', scope)).where(inScope('x.regionCode', within)).where('x.status', '=', 'active')
       .select((eb) => [

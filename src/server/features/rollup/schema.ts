@@ -16,6 +16,9 @@ export const RegionHead = Type.Object({
 })
 export type RegionHead = Static<typeof RegionHead>
 
+/** Every roll-up says whether demo rows are among its figures; the web shows a note when they are. */
+const includesDemo = Type.Optional(Type.Boolean({ description: '所汇总的范围内含演示数据（名称带“（演示）”）' }))
+
 const childDescription = '直属下级区划，各自汇总其全部下级；正好登记在本区划的记录列为“本级”（code 与所查区划相同）'
 
 // ---- supplies ----
@@ -32,6 +35,7 @@ const TopClassLines = Type.Object({ classCode: Type.String(), className: Type.St
 
 export const SupplyRollup = Type.Object({
   region: RegionHead,
+  includesDemo,
   total: Type.Object({
     lines: Type.Integer(),
     quantityByUnit: Type.Array(Type.Object({ unit: Type.String(), quantity: Type.Number() }), { description: '不同计量单位的数量从不相加' }),
@@ -74,6 +78,7 @@ export type ResourceFigures = Static<typeof ResourceFigures>
 
 export const ResourceRollup = Type.Object({
   region: RegionHead,
+  includesDemo,
   total: ResourceFigures,
   children: Type.Array(Type.Object({
     code: Type.String(),
@@ -95,6 +100,14 @@ export const CompletenessQuery = Type.Object({
   pageSize: Type.Optional(PageSize(200, { default: 50 })),
 }, { additionalProperties: false })
 export type CompletenessQuery = Static<typeof CompletenessQuery>
+
+/** The page's filters without its paging: an export holds every row. */
+export const CompletenessExportQuery = Type.Object({
+  regionCode: CompletenessQuery.properties.regionCode,
+  level: CompletenessQuery.properties.level,
+  onlyMissing: CompletenessQuery.properties.onlyMissing,
+}, { additionalProperties: false })
+export type CompletenessExportQuery = Static<typeof CompletenessExportQuery>
 
 export const Indicator = Type.Object({
   key: Type.String(),
@@ -130,6 +143,7 @@ export const CompletenessRow = Type.Object({
 export type CompletenessRow = Static<typeof CompletenessRow>
 
 export const CompletenessReply = Type.Object({
+  includesDemo,
   items: Type.Array(CompletenessRow),
   total: Type.Integer(),
   summary: Type.Object({
@@ -144,6 +158,7 @@ export type CompletenessReply = Static<typeof CompletenessReply>
 // ---- freshness ----
 
 export const FreshnessReply = Type.Object({
+  includesDemo,
   freshnessDays: Type.Integer(),
   total: Type.Object({ records: Type.Integer(), stale: Type.Integer() }),
   byKind: Type.Array(Type.Object({ kind: Type.String(), label: Type.String(), records: Type.Integer(), stale: Type.Integer() })),
@@ -162,6 +177,7 @@ export const AttentionQuery = Type.Object({
 export type AttentionQuery = Static<typeof AttentionQuery>
 
 export const AttentionReply = Type.Object({
+  includesDemo,
   counts: Type.Object({
     expiringSupplies: Type.Integer({ description: 'days 天内到期' }),
     expiredSupplies: Type.Integer(),

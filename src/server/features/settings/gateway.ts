@@ -4,6 +4,7 @@ import type { Database } from '../../db/types.js'
 import { AppError } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/record.js'
 import { callbackSecret, rotateCallbackSecret, type CallbackSecret } from '../gateway/secret.js'
+import { providerCallbackUrls } from '../gateway/provider-routes.js'
 import { callbackUrls } from '../gateway/setup.js'
 import { SIGNATURE_HEADER } from '../gateway/signature.js'
 import type { GatewaySettings } from './schema.js'
@@ -19,6 +20,8 @@ function present(secret: CallbackSecret, channels: ChannelConfig): GatewaySettin
     algorithm: 'HMAC-SHA256，对请求体原文（UTF-8）计算，十六进制小写',
     callbackUrls: callbackUrls(channels.publicBaseUrl),
     allow: [...channels.gatewayAllow],
+    // Only where a cloud provider is chosen: the URLs carry a credential of their own.
+    ...(channels.smsProvider || channels.voiceProvider ? { providerCallbackUrls: providerCallbackUrls(channels.publicBaseUrl, secret.value) } : {}),
   }
 }
 

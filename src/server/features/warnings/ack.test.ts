@@ -68,7 +68,8 @@ describe('acknowledge', () => {
   it('confirms once, settles unsent messages, and records when the last person confirmed', async () => {
     const { clock, a, b, id } = await twoPeople()
     await db.updateTable('delivery').set({ state: 'sent' }).where('personId', '=', a).where('channel', '=', 'sms').execute()
-    await db.insertInto('doorKnockTask').values({ warningId: id, personId: a, regionCode: ZHILI }).execute()
+    const task = await db.insertInto('doorKnockTask').values({ warningId: id, areaCode: ZHILI, regionCode: ZHILI }).returning('id').executeTakeFirstOrThrow()
+    await db.insertInto('doorKnockPerson').values({ taskId: task.id, warningId: id, personId: a }).execute()
 
     expect(await acknowledge(db, { warningId: id, personId: a, via: 'sms', at: clock.now() })).toBe('acknowledged')
     expect(await acknowledge(db, { warningId: id, personId: a, via: 'link', at: clock.advance(1000) })).toBe('already')

@@ -27,8 +27,8 @@ function inTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => P
 
 /**
  * 已收到: the person confirmed the warning. Stops their ladder, settles their unsent messages,
- * closes an open door-knock task, and sets the warning's fully-confirmed time when they were the
- * last. Idempotent: a second confirmation answers 'already' and changes nothing; a closed
+ * ticks them off their open door-knock list (done once nobody on it is left), and sets the
+ * warning's fully-confirmed time when they were the last. Idempotent: a second confirmation answers 'already' and changes nothing; a closed
  * warning answers 'closed'.
  */
 export async function acknowledge(db: Kysely<Database>, input: AckInput): Promise<AckOutcome> {
@@ -77,11 +77,24 @@ export async function acknowledgeMany(db: Kysely<Database>, inputs: readonly Ack
         where d.id = (select x.id from delivery x where x.warning_id = done.warning_id and x.person_id = done.person_id
           and x.channel = done.via and x.revision = done.revision and x.state in ('sent', 'delivered') order by x.id desc limit 1)
         returning d.id),
+      -- A confirmation ticks the person off their open door-knock list; a list with nobody left
+      -- is done (the statement's snapshot still shows this batch's people as open: left out).
+      knocked as (
+        update door_knock_person k set confirmed_at = done.at, confirmed_via = done.via
+        from done, door_knock_task t
+        where t.warning_id = done.warning_id and t.state = 'open' and k.task_id = t.id
+          and k.person_id = done.person_id and k.confirmed_at is null
+        returning k.task_id, k.person_id, done.at, done.actor_id, done.knock_result),
       knocks as (
-        update door_knock_task t set state = 'done', result = done.knock_result, done_at = done.at, done_by = done.actor_id
-        from done
-        where t.warning_id = done.warning_id and t.person_id = done.person_id and t.state = 'open'
-        returning t.warning_id, t.person_id, t.region_code),
+        update door_knock_task t set state = 'done', done_at = x.at, done_by = x.actor_id,
+          result = case when x.n = 1 and x.listed = 1 then x.knock_result else '名单人员均已确认（本人确认）' end
+        from (select kn.task_id, max(kn.at) as at, max(kn.actor_id) as actor_id, min(kn.knock_result) as knock_result, count(*) as n,
+            (select count(*) from door_knock_person q where q.task_id = kn.task_id) as listed
+          from knocked kn group by kn.task_id) x
+        where t.id = x.task_id
+          and not exists (select 1 from door_knock_person q where q.task_id = t.id and q.confirmed_at is null
+            and not exists (select 1 from knocked kn where kn.task_id = q.task_id and kn.person_id = q.person_id))
+        returning t.warning_id, t.id as task_id, t.region_code),
       steps as (
         insert into warning_step (warning_id, at, kind, actor_id, person_id, detail)
         select warning_id, at, 'acknowledged', actor_id, person_id, jsonb_build_object('via', via, 'revision', revision) from done
@@ -94,12 +107,13 @@ export async function acknowledgeMany(db: Kysely<Database>, inputs: readonly Ack
         select json_build_object('topic', 'person:' || person_id, 'data', json_build_object('kind', 'acknowledged', 'warningId', warning_id))::text
         from done
         union all
-        select json_build_object('topic', 'doorknock:' || region_code, 'data', json_build_object(
-          'kind', 'acknowledged', 'warningId', warning_id, 'personId', person_id))::text
-        from knocks),
+        select json_build_object('topic', 'doorknock:' || t.region_code, 'data', json_build_object(
+          'kind', 'acknowledged', 'warningId', t.warning_id, 'personId', kn.person_id))::text
+        from knocked kn join door_knock_task t on t.id = kn.task_id),
       notified as (select count(pg_notify(${EVENTS_CHANNEL}, e)) as n from events)
       select i.warning_id, i.person_id, r.state, w.status as warning_status, done.person_id is not null as confirmed,
-        (select count(*) from unsent) + (select count(*) from came_through) + (select count(*) from steps) + (select n from notified) as touched
+        (select count(*) from unsent) + (select count(*) from came_through) + (select count(*) from steps) + (select n from notified)
+          + (select count(*) from knocks) as touched
       from i
       left join done on done.warning_id = i.warning_id and done.person_id = i.person_id
       left join warning_recipient r on r.warning_id = i.warning_id and r.person_id = i.person_id

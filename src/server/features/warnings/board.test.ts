@@ -23,11 +23,11 @@ let warningId: number
 const people: Record<string, { id: number; name: string; mobile: string | null }> = {}
 const [v0, v1, v2] = YUEHE_VILLAGES
 
-type Counts = { recipients: number; acknowledged: number; pending: number; escalated: number; unreachable: number }
+type Counts = { recipients: number; acknowledged: number; pending: number; escalated: number; unreachable: number; silent: number }
 const sum = (rows: Counts[]) => rows.reduce((a, r) => ({
   recipients: a.recipients + r.recipients, acknowledged: a.acknowledged + r.acknowledged, pending: a.pending + r.pending,
-  escalated: a.escalated + r.escalated, unreachable: a.unreachable + r.unreachable,
-}), { recipients: 0, acknowledged: 0, pending: 0, escalated: 0, unreachable: 0 })
+  escalated: a.escalated + r.escalated, unreachable: a.unreachable + r.unreachable, silent: a.silent + r.silent,
+}), { recipients: 0, acknowledged: 0, pending: 0, escalated: 0, unreachable: 0, silent: 0 })
 
 const board = async (query = '') => {
   const res = await county.request({ url: `/api/warnings/${warningId}/board${query}` })
@@ -63,7 +63,9 @@ beforeAll(async () => {
   const created = (await county.request({ method: 'POST', url: '/api/warnings', payload: draft({ channels: ['inapp', 'sms', 'voice'] }) })).json()
   warningId = created.id
   const submitted = (await county.request({ method: 'POST', url: `/api/warnings/${warningId}/submit`, payload: { version: created.version } })).json()
-  const approved = await county.request({ method: 'POST', url: `/api/warnings/${warningId}/approve`, payload: { version: submitted.version } })
+  // Another officer approves (four eyes).
+  const approver = await signIn(app, { role: 'county_manager', regionCode: WUXING })
+  const approved = await approver.request({ method: 'POST', url: `/api/warnings/${warningId}/approve`, payload: { version: submitted.version } })
   expect(approved.statusCode).toBe(200)
   await runUntilIdle(app)
 })
@@ -73,7 +75,8 @@ describe('after wave 1', () => {
   it('counts everyone in the target once, per level and per child region', async () => {
     const b = await board()
     expect(b.status).toBe('issued')
-    expect(b.totals).toEqual({ recipients: 7, acknowledged: 0, pending: 7, escalated: 0, unreachable: 0 })
+    expect(b.totals).toEqual({ recipients: 7, acknowledged: 0, pending: 7, escalated: 0, unreachable: 0, silent: 0 })
+    expect(b.confirmedPercent).toBe(0)
     expect(b.byLevel.map((l: { level: string; recipients: number }) => [l.level, l.recipients])).toEqual([['township', 1], ['village', 6]])
     // Every township of 吴兴区 is listed, the empty ones too.
     expect(b.byRegion.find((r: { code: string }) => r.code === YUEHE)).toMatchObject({ name: '月河街道', recipients: 7 })
@@ -175,7 +178,11 @@ describe('confirmations', () => {
   it('adds up after confirmations', async () => {
     const b = await board()
     expect(b.totals).toMatchObject({ recipients: 7, acknowledged: 3, pending: 4 })
+    expect(b.confirmedPercent).toBe(42.8)
     expectConsistent(b)
+    // Confirmations over time: from issue, cumulative.
+    expect(b.curve[0]).toEqual({ at: b.issuedAt, acknowledged: 0, recipients: 0 })
+    expect(b.curve.at(-1)).toMatchObject({ acknowledged: 3, recipients: 7 })
     expect(b.timeline[0]).toMatchObject({ kind: 'acknowledged' })
     expect(b.timeline[0].text).toContain('已确认')
   })
@@ -204,7 +211,9 @@ describe('the silent after the ladder', () => {
 
   it('still adds up with the superior the ladder brought in', async () => {
     const b = await board()
-    expect(b.totals).toEqual({ recipients: 8, acknowledged: 3, pending: 1, escalated: 0, unreachable: 4 })
+    // The superior brought in is 未确认 (his own ladder has just begun), not 未叫醒.
+    expect(b.totals).toEqual({ recipients: 8, acknowledged: 3, pending: 1, escalated: 0, unreachable: 4, silent: 4 })
+    expect((await duty.request({ url: `/api/warnings/${warningId}/silent?pageSize=1` })).json().total).toBe(b.totals.silent)
     expect(b.byLevel.map((l: { level: string }) => l.level)).toEqual(['county', 'township', 'village'])
     expect(b.byRegion[0]).toMatchObject({ code: WUXING, name: '吴兴区（本级）', recipients: 1 })
     expectConsistent(b)
@@ -219,7 +228,8 @@ describe('the silent after the ladder', () => {
       .where('warningId', '=', warningId).where('state', '!=', 'acknowledged').execute()
     for (const r of rest) await acknowledge(app.db, { warningId, personId: r.personId, via: 'link', at: clock.now() })
     const b = await board()
-    expect(b.totals).toMatchObject({ recipients: 8, acknowledged: 8 })
+    expect(b.totals).toMatchObject({ recipients: 8, acknowledged: 8, silent: 0 })
+    expect(b.confirmedPercent).toBe(100)
     expect(b.fullyConfirmedAt).toBe(clock.now().toISOString())
     expect(b.secondsToFull).toBe(15 * 60)
     const villages = (await county.request({ url: `/api/warnings/${warningId}/villages` })).json()

@@ -1,6 +1,8 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely'
+import { storedSource } from '../../../domain/map/position-sources.js'
 import { maskPhone } from '../../../domain/people/phone.js'
 import { levelOf, REGION_LEVELS } from '../../../domain/regions/code.js'
+import { confirmedPercent } from '../../../domain/warnings/progress.js'
 import type { Db } from '../../db/database.js'
 import { codeInScope, inScope, scopeOf, type Scope } from '../../db/scope.js'
 import { notFound, outOfScope } from '../../errors.js'
@@ -38,17 +40,29 @@ export function reportedState(purpose: string): RawBuilder<string> {
     where d.warning_id = wr.warning_id and d.person_id = wr.person_id and d.state <> 'failed') then 'unreachable' else wr.state end)`
 }
 
+/**
+ * 未叫醒, one definition for the board's count and the list: the ladder gave up on them
+ * (escalated, unreachable) or has called them by voice at least once (step ≥ 1) and they are
+ * still silent. So the number on the board is always the length of the list.
+ */
+export function silentWhere(state: RawBuilder<string>): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${state} in ('escalated', 'unreachable') or (${state} = 'pending' and wr.step >= 1))`
+}
+
 /** count(*) per reported recipient state, as select expressions over `wr`. */
 function stateCounts(state: RawBuilder<string>) {
   const n = (value?: string) => sql<number>`count(*)${value ? sql` filter (where ${state} = ${value})` : sql``}`
   return [
     n().as('recipients'), n('acknowledged').as('acknowledged'), n('pending').as('pending'),
     n('escalated').as('escalated'), n('unreachable').as('unreachable'),
+    sql<number>`count(*) filter (where ${silentWhere(state)})`.as('silent'),
   ] as const
 }
-type Counts = { recipients: number; acknowledged: number; pending: number; escalated: number; unreachable: number }
-const zero = (): Counts => ({ recipients: 0, acknowledged: 0, pending: 0, escalated: 0, unreachable: 0 })
-const counts = (r: Counts): Counts => ({ recipients: r.recipients, acknowledged: r.acknowledged, pending: r.pending, escalated: r.escalated, unreachable: r.unreachable })
+type Counts = { recipients: number; acknowledged: number; pending: number; escalated: number; unreachable: number; silent: number }
+const zero = (): Counts => ({ recipients: 0, acknowledged: 0, pending: 0, escalated: 0, unreachable: 0, silent: 0 })
+const counts = (r: Counts): Counts => ({
+  recipients: r.recipients, acknowledged: r.acknowledged, pending: r.pending, escalated: r.escalated, unreachable: r.unreachable, silent: r.silent,
+})
 
 export async function getBoard(db: Db, scope: Scope, id: number, query: BoardQuery = {}): Promise<Board> {
   const w = await visibleWarning(db, scope, id)
@@ -75,7 +89,7 @@ export async function getBoard(db: Db, scope: Scope, id: number, query: BoardQue
       .groupBy(childKey('wr.regionCode', n)))
     .selectFrom('region as r')
     .leftJoin('g', (join) => join.on((eb) => eb('g.k', '=', childKey('r.code', n))))
-    .select(['r.code', 'r.name', 'g.recipients', 'g.acknowledged', 'g.pending', 'g.escalated', 'g.unreachable'])
+    .select(['r.code', 'r.name', 'g.recipients', 'g.acknowledged', 'g.pending', 'g.escalated', 'g.unreachable', 'g.silent'])
     .where((eb) => eb.or([eb('r.parentCode', '=', regionCode), eb('r.code', '=', regionCode)]))
     .where(inScope('r.code', scope))
     .orderBy('r.code')
@@ -91,7 +105,9 @@ export async function getBoard(db: Db, scope: Scope, id: number, query: BoardQue
     .orderBy('d.channel')
     .execute()
 
-  const [levels, regions, channels, timeline] = await Promise.all([byLevelRows, byRegionRows, channelRows, listTimeline(db, id)])
+  const [levels, regions, channels, timeline, curve] = await Promise.all([
+    byLevelRows, byRegionRows, channelRows, listTimeline(db, id), confirmationCurve(db, id, w.issuedAt),
+  ])
 
   const totals = zero()
   let lastAck: Date | null = null
@@ -110,6 +126,7 @@ export async function getBoard(db: Db, scope: Scope, id: number, query: BoardQue
     fullyConfirmedAt: iso(fullAt),
     secondsToFull: fullAt && w.issuedAt ? Math.max(0, Math.round((fullAt.getTime() - w.issuedAt.getTime()) / 1000)) : null,
     totals,
+    confirmedPercent: confirmedPercent(totals.acknowledged, totals.recipients),
     byLevel: levels.sort((a, b) => order(a.level) - order(b.level)).map((l) => ({ level: l.level, ...counts(l) })),
     byRegion: regions
       .filter((r) => r.code !== regionCode || (r.recipients ?? 0) > 0)
@@ -120,7 +137,44 @@ export async function getBoard(db: Db, scope: Scope, id: number, query: BoardQue
       })),
     channels,
     timeline,
+    curve,
   }
+}
+
+/** Points on the confirmations-over-time curve: about this many, however long the warning runs. */
+const CURVE_POINTS = 60
+
+/**
+ * Confirmed and reached people over time since issue, cumulative, at the end of each bucket
+ * (whole minutes, as many as keep the curve near CURVE_POINTS points).
+ */
+async function confirmationCurve(db: Db, id: number, issuedAt: Date | null): Promise<Board['curve']> {
+  if (!issuedAt) return []
+  const { rows: [span] } = await sql<{ last: Date | null }>`
+    select max(greatest(acknowledged_at, created_at)) as last from warning_recipient where warning_id = ${id}`.execute(db)
+  const end = span?.last && span.last > issuedAt ? span.last : issuedAt
+  const minutes = Math.max(1, Math.ceil((end.getTime() - issuedAt.getTime()) / 60_000 / CURVE_POINTS))
+  const bucket = `${minutes} minutes`
+  const { rows } = await sql<{ at: Date; acknowledged: number; recipients: number }>`
+    select x.b + ${bucket}::interval as at,
+      count(*) filter (where x.kind = 'ack')::int as acknowledged, count(*) filter (where x.kind = 'rec')::int as recipients
+    from (
+      select date_bin(${bucket}::interval, acknowledged_at, ${issuedAt}::timestamptz) as b, 'ack' as kind
+      from warning_recipient where warning_id = ${id} and acknowledged_at is not null
+      union all
+      select date_bin(${bucket}::interval, greatest(created_at, ${issuedAt}::timestamptz), ${issuedAt}::timestamptz), 'rec'
+      from warning_recipient where warning_id = ${id}) x
+    group by x.b order by x.b`.execute(db)
+  const curve: Board['curve'] = [{ at: issuedAt.toISOString(), acknowledged: 0, recipients: 0 }]
+  let acknowledged = 0
+  let recipients = 0
+  for (const r of rows) {
+    acknowledged += r.acknowledged
+    recipients += r.recipients
+    const at = r.at > end ? end : r.at
+    curve.push({ at: at.toISOString(), acknowledged, recipients })
+  }
+  return curve
 }
 
 // ---- people ----
@@ -243,8 +297,6 @@ export async function getRecipient(db: Db, scope: Scope, id: number, personId: n
   }
 }
 
-// Reached the voice step: a voice delivery exists for them (whatever step numbering the ladder uses).
-const calledByVoice = sql<SqlBool>`exists (select 1 from delivery d where d.warning_id = wr.warning_id and d.person_id = wr.person_id and d.channel = 'voice')`
 const voiceAttempts = sql<number>`(select count(*) from delivery d where d.warning_id = wr.warning_id and d.person_id = wr.person_id and d.channel = 'voice')`
 
 /**
@@ -256,13 +308,15 @@ export async function listSilent(
 ): Promise<{ items: SilentRow[]; total: number }> {
   const w = await visibleWarning(db, scope, id)
   const state = reportedState(w.purpose)
-  const base = recipientsOf(db, id)
-    .where('wr.state', '!=', 'acknowledged')
-    .where((eb) => eb.or([sql<SqlBool>`${state} in ('escalated', 'unreachable')`, calledByVoice]))
+  const base = recipientsOf(db, id).where(silentWhere(state))
   const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()
   const { limit, offset } = paging(query)
   const rows = await recipientColumns(base, state)
-    .leftJoin('doorKnockTask as dk', (join) => join.onRef('dk.warningId', '=', 'wr.warningId').onRef('dk.personId', '=', 'wr.personId'))
+    // The person's latest door-knock list (a new one follows a done one after an update).
+    .leftJoinLateral((eb) => eb.selectFrom('doorKnockPerson as k').innerJoin('doorKnockTask as t', 't.id', 'k.taskId')
+      .select(['t.id', 't.state', 't.result'])
+      .whereRef('k.warningId', '=', 'wr.warningId').whereRef('k.personId', '=', 'wr.personId')
+      .orderBy('t.id', 'desc').limit(1).as('dk'), (join) => join.onTrue())
     .select([voiceAttempts.as('voiceAttempts'), 'dk.id as doorKnockTaskId', 'dk.state as doorKnockState', 'dk.result as doorKnockResult'])
     .orderBy(stateOrder(state)).orderBy('wr.regionCode').orderBy('wr.personId')
     .limit(limit).offset(offset).execute()
@@ -292,11 +346,12 @@ export async function listVillages(db: Db, scope: Scope, id: number): Promise<Vi
       .groupBy('wr.regionCode'))
     .selectFrom('g')
     .innerJoin('region as r', 'r.code', 'g.regionCode')
-    .select(['r.code', 'r.name', 'r.lng', 'r.lat', 'g.recipients', 'g.acknowledged'])
+    .select(['r.code', 'r.name', 'r.lng', 'r.lat', 'r.positionSource', 'g.recipients', 'g.acknowledged'])
     .orderBy('r.code')
     .execute()
   return rows.map((r) => ({
     ...r,
+    positionSource: storedSource(r.positionSource),
     state: r.acknowledged === r.recipients ? 'all' : r.acknowledged === 0 ? 'none' : 'some',
   }))
 }

@@ -94,6 +94,42 @@ function toEl(qname: string, raw: unknown, inherited: Map<string, string>): El {
   return { name: colon < 0 ? qname : qname.slice(colon + 1), ns: namespaces.get(prefix) ?? null, text: text.trim(), hasChildren: kids.length > 0, kids }
 }
 
+/**
+ * The XML checker's English findings in Chinese, naming the tag, attribute or character. Unknown
+ * wordings (a newer parser version) fall back to a general sentence rather than leak English.
+ */
+const XML_FINDINGS: Array<[RegExp, (...m: string[]) => string]> = [
+  [/^Expected closing tag '(.+)' \(opened in line (\d+), col (\d+)\) instead of closing tag '(.+)'\.$/,
+    (open, line, col, close) => `应为 ${open} 的结束标签（该元素在第 ${line} 行第 ${col} 列开始），实际是 ${close} 的结束标签`],
+  [/^Closing tag '(.+)' has not been opened\.$/, (t) => `结束标签 ${t} 没有对应的开始标签`],
+  [/^Closing tag '(.+)' doesn't have proper closing\.$/, (t) => `结束标签 ${t} 没有正确结束（缺少“>”）`],
+  [/^Closing tag '(.+)' can't have attributes or invalid starting\.$/, (t) => `结束标签 ${t} 不能带属性`],
+  [/^Unclosed tag '(.+)'\.$/, (t) => `元素 ${t} 没有结束标签`],
+  [/^Invalid '(.+)' found\.$/, (t) => `元素 ${t.replace(/[[\]"\s]/g, '').replace(/,/g, '、')} 没有结束标签`],
+  [/^Invalid space after '<'\.$/, () => '“<”之后不能有空格'],
+  [/^Tag '(.*)' is an invalid name\.$/, (t) => `“${t}”不是合法的元素名`],
+  [/^Attributes for '(.+)' have open quote\.$/, (t) => `元素 ${t} 的属性值引号没有闭合`],
+  [/^Attribute '(.+)' has no space in starting\.$/, (a) => `属性 ${a} 前面缺少空格`],
+  [/^Attribute '(.+)' is without value\.$/, (a) => `属性 ${a} 没有值`],
+  [/^boolean attribute '(.+)' is not allowed\.$/, (a) => `属性 ${a} 没有值`],
+  [/^Attribute '(.+)' is an invalid name\.$/, (a) => `“${a}”不是合法的属性名`],
+  [/^Attribute '(.+)' is repeated\.$/, (a) => `属性 ${a} 重复出现`],
+  [/^Multiple possible root nodes found\.$/, () => '有多个根元素，CAP 消息只能有一个 alert'],
+  [/^char '&' is not expected\.$/, () => '出现了未转义的“&”（文本中的 & 应写作 &amp;）'],
+  [/^char '(.)' is not expected\.$/, (c) => `出现了不应有的字符“${c}”`],
+  [/^Extra text at the end$/, () => '根元素结束之后还有多余的内容'],
+  [/^Start tag expected\.$/, () => '没有找到任何元素'],
+  [/^XML declaration allowed only at the start of the document\.$/, () => 'XML 声明（<?xml …?>）只能位于文档开头'],
+]
+
+export function xmlFindingInChinese(msg: string): string {
+  for (const [re, say] of XML_FINDINGS) {
+    const m = re.exec(msg)
+    if (m) return say(...m.slice(1))
+  }
+  return '结构不正确（元素、属性或特殊字符的写法有误）'
+}
+
 /** Parses the document and returns its root, refusing what is not one well-formed XML element. */
 function parseRoot(xml: string): El {
   if (xml.length > MAX_CAP_CHARS) throw new AppError('CAP_TOO_LARGE', 413, 'CAP 消息超过 100 万个字符的上限')
@@ -105,20 +141,22 @@ function parseRoot(xml: string): El {
   let check: ReturnType<typeof XMLValidator.validate>
   try {
     check = XMLValidator.validate(body)
-  } catch (err) {
-    throw invalidCap(`无法解析 XML：${err instanceof Error ? err.message : String(err)}`)
+  } catch {
+    // The checker's own stack on absurd nesting: bad input, not a fault.
+    throw invalidCap('无法解析 XML：元素嵌套过深或结构过于复杂')
   }
   if (check !== true) {
     const { line, col, msg } = check.err
-    throw invalidCap(`内容不是有效的 XML（第 ${line} 行第 ${col} 列：${msg}）`, [{ row: line, message: msg }])
+    const finding = xmlFindingInChinese(msg)
+    throw invalidCap(`内容不是有效的 XML（第 ${line} 行第 ${col} 列：${finding}）`, [{ row: line, message: finding }])
   }
   let roots: El[]
   try {
     const doc = parser.parse(body) as Record<string, unknown>
     roots = Object.entries(doc).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((item) => toEl(k, item, new Map())))
-  } catch (err) {
+  } catch {
     // The parser's own limits (nesting depth, entity expansion) and a blown stack: bad input, not a fault.
-    throw invalidCap(`无法解析 XML：${err instanceof Error ? err.message : String(err)}`)
+    throw invalidCap('无法解析 XML：元素嵌套过深或实体展开过多')
   }
   if (roots.length !== 1) throw invalidCap(`XML 应只有一个根元素，实际有 ${roots.length} 个`)
   return roots[0]

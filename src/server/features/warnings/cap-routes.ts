@@ -14,6 +14,17 @@ export type CapRoutesOptions = Pick<CapOptions, 'senderDomain' | 'organisation'>
 
 const IdParam = Type.Object({ id: Id('预警编号') })
 
+/** The warning the message became or was attached to, and what happened, in words. */
+const CapImported = Type.Object({
+  ...Warning.properties,
+  imported: Type.Object({
+    outcome: Type.Union([Type.Literal('created'), Type.Literal('duplicate'), Type.Literal('attached')], {
+      title: '导入结果', description: 'created 新建草稿；duplicate 该报文已导入过（返回当时的预警）；attached 更新或撤销报文已关联到其预警',
+    }),
+    message: Type.String({ title: '说明' }),
+  }),
+})
+
 const CapImportBody = Type.Union([
   Type.String({ title: 'CAP 报文', description: 'CAP 1.2 XML 文本（Content-Type: application/xml 或 text/xml）' }),
   Type.Object({ xml: Type.String({ title: 'CAP 报文', description: 'CAP 1.2 XML 文本' }) }, { additionalProperties: false }),
@@ -48,15 +59,17 @@ export const capRoutes: FastifyPluginAsyncTypebox<CapRoutesOptions> = async (app
     schema: {
       tags,
       summary: '导入 CAP 1.2 报文为预警草稿',
-      description: '上游（如气象台）的 CAP 1.2 报文经结构、枚举、时间格式和多边形检查后生成草稿；geocode（GB/T 2260 区划代码）须在本辖区内。撤销、解除、演练和测试消息不导入。',
+      description: '上游（如气象台）的 CAP 1.2 报文经结构、枚举、时间格式和多边形检查后，按与手工起草相同的检查生成草稿；geocode（GB/T 2260 区划代码）须在本辖区内。'
+        + '同一报文（发送者、标识、发送时间相同）只导入一次，再次导入时回答它是哪条预警；引用本辖区已有预警报文的更新、撤销报文关联到该预警（草稿随更新报文更新）。'
+        + '演练和测试消息不导入。',
       consumes: ['application/xml', 'text/xml', 'application/json'],
       body: CapImportBody,
-      response: { 200: Warning },
+      response: { 200: CapImported },
     },
     preHandler: app.can('warnings.write'),
   }, async (req) => {
     const xml = typeof req.body === 'string' ? req.body : req.body.xml
-    const id = await importCap(app.db, req.scope, req.actor, xml, app.clock.now())
-    return getWarning(app.db, req.scope, id)
+    const result = await importCap(app.db, req.scope, req.actor, xml, app.clock.now())
+    return { ...(await getWarning(app.db, req.scope, result.warningId)), imported: { outcome: result.outcome, message: result.message } }
   })
 }

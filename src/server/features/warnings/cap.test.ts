@@ -4,13 +4,18 @@ import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import { XMLParser } from 'fast-xml-parser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CAP_IDENTIFIER_PATTERN, CAP_NAMESPACE } from '../../../domain/warnings/cap.js'
 import { DEFAULT_LADDERS } from '../../../domain/warnings/ladder.js'
 import { emptyTarget, type WarningTarget } from '../../../domain/warnings/target.js'
 import type { Db } from '../../db/database.js'
+import { fakeClock } from '../../jobs/clock.js'
 import { signIn, testApp, type Session } from '../../testing/test-app.js'
 import { draftFromCap } from './cap-draft.js'
 import { parseCap } from './cap-parse.js'
+import { chinaTime } from './message.js'
 import { validateCapXml } from './fixtures/validate-cap.js'
+import { addPerson, draft, YUEHE } from './test-fixtures.js'
+import type { WarningInput } from './schema.js'
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures')
 const fixture = (name: string) => fs.readFileSync(path.join(fixtures, name), 'utf8')
@@ -18,11 +23,16 @@ const fixture = (name: string) => fs.readFileSync(path.join(fixtures, name), 'ut
 const WUXING = '330502000000'
 const NANXUN = '330503000000'
 
+const clock = fakeClock('2026-07-20T02:00:00Z')
 let app: FastifyInstance
 let county: Session
+/** A second county officer: four eyes, the drafter does not approve. */
+let approver: Session
 beforeAll(async () => {
-  app = await testApp()
+  app = await testApp({ clock })
   county = await signIn(app, { role: 'county_manager', regionCode: WUXING })
+  approver = await signIn(app, { role: 'county_manager', regionCode: WUXING })
+  await addPerson(app, YUEHE, ['head'])
 })
 afterAll(async () => { await app.close() })
 
@@ -151,15 +161,20 @@ describe('POST /api/warnings/import-cap', () => {
     expect(audit[0].regionCode).toBe(WUXING)
   })
 
-  it('imports a prefixed Update sent as JSON {xml}: colour parameter, circle, a single geocode narrows the region', async () => {
-    const res = await county.request({ method: 'POST', url: '/api/warnings/import-cap', payload: { xml: fixture('rainstorm-update.xml') } })
+  it('imports a prefixed Update of a warning it does not have, sent as JSON {xml}: colour parameter, circle, a single geocode narrows the region', async () => {
+    // Its own identifier and no references: the attached case is tested below.
+    const xml = fixture('rainstorm-update.xml').replace('20240701093000_1</cap:identifier>', '20240701093000_3</cap:identifier>')
+      .replace(/<cap:references>.*<\/cap:references>\n/, '')
+    const res = await county.request({ method: 'POST', url: '/api/warnings/import-cap', payload: { xml } })
     expect(res.statusCode).toBe(200)
+    expect(res.json().imported.outcome).toBe('created')
     expect(res.json()).toMatchObject({
       level: 1, eventType: '暴雨', regionCode: '330502001000',
       target: { regions: ['330502001000'], polygons: [], circles: [{ lat: 30.87, lng: 120.1, radiusKm: 6 }] },
     })
-    const text = await importXml(county, fixture('rainstorm-update.xml'), 'text/xml; charset=utf-8')
+    const text = await importXml(county, xml, 'text/xml; charset=utf-8')
     expect(text.statusCode).toBe(200)
+    expect(text.json()).toMatchObject({ id: res.json().id, imported: { outcome: 'duplicate' } })
   })
 
   it('round-trips: an exported warning imports back with the same fields', async () => {
@@ -275,5 +290,201 @@ describe('reading CAP (no database)', () => {
     expect(refusal(orange.replace('<responseType>Prepare</responseType>', '<responseType>AllClear</responseType>'))).toContain('解除通知')
     expect(refusal(orange.replace('<status>Actual</status>', '<status>Exercise</status>'))).toContain('status 为 Exercise')
     expect(refusal(fixture('rainstorm-cancel.xml').replace('<msgType>Cancel</msgType>', '<msgType>Alert</msgType>'))).toContain('没有 info')
+  })
+})
+
+// ---- messages sent through the workflow ----
+
+const act = (s: Session, id: number, action: string, payload: object) =>
+  s.request({ method: 'POST', url: `/api/warnings/${id}/${action}`, payload })
+
+async function submitted(input: WarningInput = draft()) {
+  const w = (await county.request({ method: 'POST', url: '/api/warnings', payload: input })).json()
+  const res = await act(county, w.id, 'submit', { version: w.version })
+  expect(res.statusCode).toBe(200)
+  return res.json()
+}
+
+async function issued(input?: WarningInput) {
+  const w = await submitted(input)
+  const res = await act(approver, w.id, 'approve', { version: w.version })
+  expect(res.statusCode, res.body).toBe(200)
+  return res.json()
+}
+
+type Exported = { identifier: string; sender: string; sent: string; msgType: string; references?: string; status: string }
+
+/** The warning's current CAP message, checked against the OASIS schema. */
+async function exported(id: number): Promise<Exported> {
+  const res = await exportXml(county, id)
+  expect(res.statusCode).toBe(200)
+  expect(validateCapXml(res.body).output).toContain('validates')
+  const alert = new XMLParser({ parseTagValue: false }).parse(res.body).alert
+  return { identifier: alert.identifier, sender: alert.sender, sent: alert.sent, msgType: alert.msgType, references: alert.references, status: alert.status }
+}
+const ref = (m: Exported) => `${m.sender},${m.identifier},${m.sent}`
+
+describe('CAP messages of issued warnings', () => {
+  it('gives every message its own identifier, also for warnings issued in the same second and at once', async () => {
+    const drafts = await Promise.all([1, 2, 3].map(() => submitted()))
+    const approvals = await Promise.all(drafts.map((w) => act(approver, w.id, 'approve', { version: w.version })))
+    expect(approvals.map((r) => r.statusCode)).toEqual([200, 200, 200])
+    const alerts = approvals.map((r) => r.json().identifier as string)
+    // An update of the first in that same second is a fourth message of the county in that second.
+    const update = await act(approver, drafts[0].id, 'update', { version: approvals[0].json().version, headline: '吴兴区暴雨橙色预警（更新）' })
+    expect(update.statusCode).toBe(200)
+    const messages = await Promise.all(drafts.map((w) => exported(w.id)))
+    const identifiers = [...alerts, messages[0].identifier]
+    expect(new Set(identifiers).size).toBe(4)
+    for (const id of identifiers) {
+      expect(id).toMatch(CAP_IDENTIFIER_PATTERN)
+      // Same region, organisation and second: only the sequence digit tells them apart.
+      expect(id.slice(0, -1)).toBe('33050200000000_20260720100000_')
+    }
+    expect(messages.slice(1).map((m) => m.identifier)).toEqual(alerts.slice(1))
+    expect(messages[0]).toMatchObject({ msgType: 'Update', references: `330502000000@shouwang,${alerts[0]},2026-07-20T10:00:00+08:00` })
+    const stored = await app.db.selectFrom('capMessage').select('identifier').where('direction', '=', 'sent').execute()
+    expect(new Set(stored.map((m) => m.identifier)).size).toBe(stored.length)
+  })
+
+  it('makes every Update and Cancel reference all earlier messages of the warning', async () => {
+    clock.advance(60_000)
+    const w = await issued()
+    const sent = [await exported(w.id)]
+    expect(sent[0]).toMatchObject({ msgType: 'Alert', status: 'Actual', identifier: w.identifier })
+    expect(sent[0].references).toBeUndefined()
+    let version = w.version
+    for (const headline of ['第二版', '第三版']) {
+      clock.advance(60_000)
+      const res = await act(approver, w.id, 'update', { version, headline })
+      version = res.json().version
+      const m = await exported(w.id)
+      expect(m.msgType).toBe('Update')
+      expect(m.references).toBe(sent.map(ref).join(' '))
+      sent.push(m)
+    }
+    clock.advance(60_000)
+    const cancel = await act(approver, w.id, 'cancel', { version, reason: '误发' })
+    expect(cancel.statusCode).toBe(200)
+    const last = await exported(w.id)
+    expect(last.msgType).toBe('Cancel')
+    expect(last.references!.split(' ')).toEqual(sent.map(ref))
+    expect(new Set([...sent, last].map((m) => m.identifier)).size).toBe(4)
+
+    // 解除 is an all-clear Update, referencing the Alert.
+    clock.advance(60_000)
+    const other = await issued()
+    const alert = await exported(other.id)
+    clock.advance(60_000)
+    await act(approver, other.id, 'end', { version: other.version, reason: '降雨结束' })
+    const end = await exported(other.id)
+    expect(end).toMatchObject({ msgType: 'Update', references: ref(alert) })
+    expect((await exportXml(county, other.id)).body).toContain('<responseType>AllClear</responseType>')
+  })
+})
+
+describe('importing upstream messages', () => {
+  const orange = fixture('rainstorm-orange.xml')
+  const withIdentifier = (xml: string, n: number) => xml.replace('<identifier>33050041600000_20240701073000_1</identifier>', `<identifier>33050041600000_20240701073000_${n}</identifier>`)
+  const count = async (table: 'warning' | 'capMessage') => Number((await app.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+
+  it('imports the same message once: the second import says which draft it became', async () => {
+    const xml = withIdentifier(orange, 5)
+    const first = await importXml(county, xml)
+    expect(first.json().imported).toMatchObject({ outcome: 'created' })
+    const [warnings, messages] = [await count('warning'), await count('capMessage')]
+    const again = await importXml(county, xml)
+    expect(again.statusCode).toBe(200)
+    expect(again.json()).toMatchObject({ id: first.json().id, status: 'draft', imported: { outcome: 'duplicate' } })
+    expect(again.json().imported.message).toBe(
+      `该 CAP 消息（标识 33050041600000_20240701073000_5）已于${chinaTime(clock.now())}导入为预警“湖州市气象台发布暴雨橙色预警信号”（编号 ${first.json().id}，草稿），未重复导入`)
+    expect([await count('warning'), await count('capMessage')]).toEqual([warnings, messages])
+
+    // Posted twice at the same moment: still one draft, and both answers name it.
+    const twice = await Promise.all([importXml(county, withIdentifier(orange, 6)), importXml(approver, withIdentifier(orange, 6))])
+    expect(twice.map((r) => r.statusCode)).toEqual([200, 200])
+    expect(twice.map((r) => r.json().imported.outcome).sort()).toEqual(['created', 'duplicate'])
+    expect(twice[0].json().id).toBe(twice[1].json().id)
+    expect(await count('warning')).toBe(warnings + 1)
+
+    // A message this deployment sent, fed back in: it is that warning's, not a new draft.
+    const w = await issued()
+    const own = await importXml(county, (await exportXml(county, w.id)).body)
+    expect(own.json()).toMatchObject({ id: w.id, imported: { outcome: 'duplicate' } })
+    expect(own.json().imported.message).toContain('这是本系统发出的预警')
+  })
+
+  it('attaches an upstream Update and Cancel to the warning they refer to', async () => {
+    // The orange Alert was imported by the first import test; the Update references it.
+    const alert = (await importXml(county, orange)).json()
+    expect(alert.imported.outcome).toBe('duplicate')
+    const update = await importXml(county, fixture('rainstorm-update.xml'))
+    expect(update.statusCode).toBe(200)
+    expect(update.json()).toMatchObject({ id: alert.id, status: 'draft', level: 1, imported: { outcome: 'attached' } })
+    expect(update.json().headline).toBe('湖州市气象台将暴雨橙色预警信号升级为红色')
+    expect(update.json().version).toBe(alert.version + 1)
+    expect(update.json().imported.message).toContain('草稿已按其内容更新')
+
+    const cancel = await importXml(county, fixture('rainstorm-cancel.xml'))
+    expect(cancel.json()).toMatchObject({ id: alert.id, status: 'draft', imported: { outcome: 'attached' } })
+    expect(cancel.json().imported.message).toContain('请核对后决定是否撤销本预警')
+    const steps = cancel.json().steps.filter((s: { kind: string }) => s.kind === 'upstream').map((s: { text: string }) => s.text)
+    expect(steps).toEqual([
+      '收到上游撤销报文（hz-qxt@weather.example.cn，标识 33050041600000_20240701120000_1），请核对后决定是否撤销本预警',
+      '收到上游更新报文（hz-qxt@weather.example.cn，标识 33050041600000_20240701093000_1），草稿已按其内容更新',
+    ])
+    const audit = await app.db.selectFrom('auditLog').select('action').where('entity', '=', 'warning').where('entityId', '=', String(alert.id)).orderBy('id').execute()
+    expect(audit.map((a) => a.action)).toEqual(['warning.imported', 'warning.upstream_attached', 'warning.upstream_attached'])
+    const received = await app.db.selectFrom('capMessage').select('msgType').where('warningId', '=', alert.id).orderBy('id').execute()
+    expect(received.map((m) => m.msgType)).toEqual(['Alert', 'Update', 'Cancel'])
+
+    // A Cancel naming a message of an issued warning: recorded on it, nothing withdrawn without a person.
+    const w = await issued()
+    const ours = await exported(w.id)
+    const upstreamCancel = fixture('rainstorm-cancel.xml').replace('_20240701120000_1<', '_20240701120000_7<')
+      .replace(/<references>.*<\/references>/, `<references>${ref(ours)}</references>`)
+    const attached = await importXml(county, upstreamCancel)
+    expect(attached.json()).toMatchObject({ id: w.id, status: 'issued', imported: { outcome: 'attached' } })
+    // Another county cannot reach it through references: the Cancel is refused there.
+    const nanxun = await signIn(app, { role: 'county_manager', regionCode: NANXUN })
+    const elsewhere = await importXml(nanxun, upstreamCancel.replace('_20240701120000_7<', '_20240701120000_8<'))
+    expect(elsewhere.statusCode).toBe(400)
+    expect(elsewhere.json().code).toBe('CAP_NOT_IMPORTABLE')
+  })
+
+  it('refuses an imported draft by the same checks as one written in the form', async () => {
+    const before = [await count('warning'), await count('capMessage')]
+    const noInstruction = withIdentifier(orange, 8).replace(/<instruction>[\s\S]*?<\/instruction>/, '')
+    const imported = await importXml(county, noInstruction)
+    const typed = await county.request({ method: 'POST', url: '/api/warnings', payload: draft({ instruction: ' ' }) })
+    for (const res of [imported, typed]) {
+      expect(res.statusCode).toBe(400)
+      expect(res.json()).toMatchObject({ code: 'INVALID_FIELD', details: [{ field: 'instruction' }] })
+      expect(res.json().message).toMatch(/“应当采取的措施”的值“ ?”不能为空$/)
+    }
+    expect(imported.json().message).toMatch(/^CAP 报文生成的草稿未通过检查：/)
+
+    const endsFirst = withIdentifier(orange, 9).replace('<expires>2024-07-01T20:00:00+08:00</expires>', '<expires>2024-07-01T07:00:00+08:00</expires>')
+    const typedEarly = await county.request({ method: 'POST', url: '/api/warnings', payload: draft({ expires: '2026-07-20T01:00:00Z' }) })
+    for (const res of [await importXml(county, endsFirst), typedEarly]) {
+      expect(res.statusCode).toBe(400)
+      expect(res.json().message).toMatch(/“失效时间”的值“.+”必须晚于起始时间$/)
+    }
+    expect([await count('warning'), await count('capMessage')]).toEqual(before)
+  })
+
+  it.each([
+    ['a misspelt closing tag', fixture('broken-malformed.xml'), '应为 headline 的结束标签（该元素在第 26 行第 5 列开始），实际是 headlin 的结束标签'],
+    ['an unescaped ampersand', `<alert xmlns="${CAP_NAMESPACE}"><note>雨 & 风</note></alert>`, '出现了未转义的“&”'],
+    ['an unclosed root', `<alert xmlns="${CAP_NAMESPACE}"><note>雨</note>`, '元素 alert 没有结束标签'],
+    ['two roots', `<alert xmlns="${CAP_NAMESPACE}"></alert><alert xmlns="${CAP_NAMESPACE}"></alert>`, '有多个根元素'],
+    ['a repeated attribute', `<alert xmlns="${CAP_NAMESPACE}"><note a="1" a="2">雨</note></alert>`, '属性 a 重复出现'],
+  ])('says what is wrong with %s in Chinese', async (_what, xml, finding) => {
+    const res = await importXml(county, xml)
+    expect(res.statusCode).toBe(400)
+    expect(res.json().code).toBe('CAP_INVALID')
+    expect(res.json().message).toContain(finding)
+    // No sentence of the XML checker's English is passed on.
+    expect(res.json().message).not.toMatch(/\b(expected|instead|found|is not|tag|Unclosed|repeated)\b/i)
   })
 })

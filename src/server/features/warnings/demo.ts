@@ -82,7 +82,7 @@ export async function seedWarningsDemo(db: Db, rootCode: string, now: Date = new
         channels: ['inapp', 'sms', 'voice'],
         ladder: DEFAULT_LADDERS[2],
       })
-      const warning = await trx.insertInto('warning').values({ ...warningColumns(values), createdBy: countyUser?.id ?? null })
+      const warning = await trx.insertInto('warning').values({ ...warningColumns(values), createdBy: countyUser?.id ?? null, isDemo: true })
         .returning('id').executeTakeFirstOrThrow()
       await trx.insertInto('warningStep').values({
         warningId: warning.id, at: now, kind: 'created', actorId: countyUser?.id ?? null, detail: JSON.stringify({ source: 'manual' }),

@@ -74,7 +74,7 @@ describe('dispatcher', () => {
 
     const text = gateway.received[0].text
     expect(text).toContain('【橙色预警】吴兴区暴雨橙色预警')
-    expect(text).toContain('回复1确认')
+    expect(text).toContain('回1确认')
     const token = /http:\/\/shouwang\.test\/c\/(\S+)/.exec(text)![1]
     expect(await verifyConfirmToken(db, token, clock.now())).toMatchObject({ warningId: id, personId: people[0], revision: 1 })
   })

@@ -1,6 +1,7 @@
+import { setMaxListeners } from 'node:events'
 import { sql } from 'kysely'
 import type { Channel } from '../../../domain/warnings/delivery.js'
-import { NOTICE_STEP } from '../../../domain/warnings/ladder.js'
+import { DIGEST_STEP, NOTICE_STEP } from '../../../domain/warnings/ladder.js'
 import { isWarningLevel } from '../../../domain/warnings/levels.js'
 import { dingtalkAddress } from '../../channels/dingtalk.js'
 import type { ChannelAdapter, OutgoingMessage, SendResult } from '../../channels/types.js'
@@ -9,8 +10,9 @@ import { publish } from '../../events/bus.js'
 import type { Clock } from '../../jobs/clock.js'
 import { liveWorkerInstances } from '../../jobs/instance.js'
 import { applyWaitingCallbacks } from '../gateway/callbacks.js'
-import { composeMessage, confirmLink, type MessageWarning } from './message.js'
-import { signConfirmToken, tokenExpiry } from './tokens.js'
+import { escalationTexts } from './escalation-notice.js'
+import { composeMessage, confirmLink, type ComposeInput, type Composed, type MessageWarning } from './message.js'
+import { signConfirmToken } from './tokens.js'
 
 /** Event topic that tells every instance's dispatcher new deliveries are queued (on commit). */
 export const DELIVERIES_TOPIC = 'deliveries'
@@ -69,6 +71,7 @@ type Claimed = {
   step: number
   tries: number
   aboutPersonId: number | null
+  roundId: number | null
   dingtalkSecret: string | null
 }
 
@@ -89,6 +92,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     if (!s) limits.set(channel, (s = new Semaphore(opts.concurrency?.[channel] ?? DEFAULT_CONCURRENCY[channel])))
     return s
   }
+  const deadline = sharedDeadlines(sendTimeoutMs)
   let loop: Promise<void> | null = null
   let wakeUp: (() => void) | null = null
   let stopping = false
@@ -117,7 +121,11 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
         for update of d skip locked),
       info as (
         select d.id,
-          coalesce(d.step <> ${NOTICE_STEP} and (w.status in ('cancelled', 'ended') or d.revision < w.revision), false) as dropped,
+          coalesce(case when d.step = ${DIGEST_STEP}
+            -- A digest spans warnings: it goes while any of them is still in force.
+            then not exists (select 1 from notice_digest_item i join warning x on x.id = i.warning_id
+              where i.delivery_id = d.id and x.status = 'issued')
+            else d.step <> ${NOTICE_STEP} and (w.status in ('cancelled', 'ended') or d.revision < w.revision) end, false) as dropped,
           coalesce(d.step >= 0 and r.state = 'acknowledged', false) as acked,
           w.status in ('cancelled', 'ended') as closed,
           g.dingtalk_secret
@@ -134,7 +142,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
         locked_by = case when i.dropped or i.acked then null else ${instanceId}::bigint end,
         tries = case when i.dropped or i.acked then d.tries else d.tries + 1 end
       from info i where d.id = i.id
-      returning d.id, d.state, d.key, d.channel, d.address, d.person_id, d.group_id, d.warning_id, d.step, d.tries, d.about_person_id, i.dingtalk_secret`.execute(db)
+      returning d.id, d.state, d.key, d.channel, d.address, d.person_id, d.group_id, d.warning_id, d.step, d.tries, d.about_person_id, d.round_id, i.dingtalk_secret`.execute(db)
     return rows
   }
 
@@ -146,34 +154,28 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
         'areaDesc', 'senderName', 'issuedAt', 'onset', 'expires'])
       .where('id', 'in', warningIds).execute()).map((w) => [w.id, w]))
     const personIds = [...new Set(batch.flatMap((d) => (d.personId === null ? [] : [d.personId])))]
-    const people = personIds.length === 0 ? [] : await db.selectFrom('warningRecipient as r')
-      .innerJoin('person as p', 'p.id', 'r.personId')
-      .leftJoin('person as f', 'f.id', 'r.escalatedFrom')
-      .leftJoin('region as fr', 'fr.code', 'f.regionCode')
-      .select(['r.warningId', 'r.personId', 'p.name', 'f.name as fromName', 'f.post as fromPost', 'fr.name as fromRegion'])
-      .where(sql<boolean>`r.warning_id = any(${warningIds}::bigint[]) and r.person_id = any(${personIds}::bigint[])`).execute()
-    const who = new Map(people.map((p) => [`${p.warningId}:${p.personId}`, p]))
-    const aboutIds = [...new Set(batch.flatMap((d) => (d.aboutPersonId === null ? [] : [d.aboutPersonId])))]
-    const about = new Map((aboutIds.length === 0 ? [] : await db.selectFrom('person as p').innerJoin('region as g', 'g.code', 'p.regionCode')
-      .select(['p.id', 'p.name', 'p.post', 'g.name as regionName']).where('p.id', 'in', aboutIds).execute()).map((p) => [p.id, p]))
+    const people = personIds.length === 0 ? [] : await db.selectFrom('person').select(['id', 'name'])
+      .where(sql<boolean>`id = any(${personIds}::bigint[])`).execute()
+    const nameOf = new Map(people.map((p) => [p.id, p.name]))
+    // Escalation notices and digests, and the line a superior new to the warning reads first.
+    const escalation = await escalationTexts(db, batch, (path) => `${opts.publicBaseUrl}${path}`)
+    const composeOnce = composerFor()
     const out = new Map<number, OutgoingMessage>()
     for (const d of batch) {
       const w = warnings.get(d.warningId)!
-      const person = d.personId === null ? null : who.get(`${d.warningId}:${d.personId}`) ?? null
+      const person = d.personId === null ? null : { name: nameOf.get(d.personId) ?? null }
       const notice = d.step === NOTICE_STEP
-      const silent = d.aboutPersonId === null ? null : about.get(d.aboutPersonId) ?? null
+      const silent = d.step < 0 && !notice
       let confirmUrl: string | null = null
       if (d.personId !== null && !notice && !silent) {
-        const expiresAt = tokenExpiry(w.issuedAt ?? w.onset, w.expires)
-        confirmUrl = confirmLink(opts.publicBaseUrl, await signConfirmToken(db, { warningId: w.id, personId: d.personId, revision: w.revision, expiresAt }))
+        confirmUrl = confirmLink(opts.publicBaseUrl, await signConfirmToken(db, { warningId: w.id, personId: d.personId }))
       }
-      const text = composeMessage({
+      const text = (silent ? escalation.notices.get(d.id) : undefined) ?? composeOnce({
         warning: w as MessageWarning,
         channel: d.channel,
         confirmUrl,
         notice,
-        standsInFor: person?.fromName ? { name: person.fromName, post: person.fromPost, regionName: person.fromRegion ?? '' } : null,
-        silent: silent ? { name: silent.name, post: silent.post, regionName: silent.regionName } : null,
+        standsInFor: escalation.standIns.get(d.id) ?? null,
       })
       out.set(d.id, {
         deliveryId: d.id,
@@ -184,6 +186,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
         personName: person?.name ?? null,
         warningId: d.warningId,
         level: isWarningLevel(w.level) ? w.level : 4,
+        kind: notice ? 'notice' : silent ? 'escalation' : 'warning',
         ...text,
         confirmUrl,
       })
@@ -194,7 +197,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   async function sendOne(msg: OutgoingMessage): Promise<SendResult> {
     const adapter = adapters.get(msg.channel)
     if (!adapter) return { state: 'failed', error: '该渠道未开启', retryable: false }
-    const signal = AbortSignal.timeout(sendTimeoutMs)
+    const signal = deadline()
     try {
       return await adapter.send(msg, signal)
     } catch (err) {
@@ -338,6 +341,61 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       await loop
       loop = null
     },
+  }
+}
+
+// Stands where a recipient's own link goes while the rest of a message is composed once.
+const LINK_SLOT = '\u0000confirm-link\u0000'
+
+/**
+ * composeMessage for one batch, with the text composed once per warning, channel and kind: the
+ * recipients of a warning read the same words but for their own confirm link, which goes into
+ * the slot left for it. Messages with a stand-in line are composed each on their own, and so is
+ * any text the slot does not come out of exactly once.
+ */
+function composerFor(): (input: ComposeInput) => Composed {
+  // Per warning row (one object per warning in a batch), then per channel and kind.
+  const shared = new Map<MessageWarning, Map<string, Composed | null>>()
+  return (input) => {
+    if (input.standsInFor || input.confirmUrl === null) return composeMessage(input)
+    let byKind = shared.get(input.warning)
+    if (!byKind) shared.set(input.warning, (byKind = new Map()))
+    const key = `${input.channel}:${input.notice === true}`
+    let template = byKind.get(key)
+    if (template === undefined) {
+      const t = composeMessage({ ...input, confirmUrl: LINK_SLOT })
+      const once = (s: string) => s.split(LINK_SLOT).length <= 2
+      template = once(t.text) && once(t.speech) && !t.subject.includes(LINK_SLOT) ? t : null
+      byKind.set(key, template)
+    }
+    if (template === null) return composeMessage(input)
+    const url = input.confirmUrl
+    return { subject: template.subject, text: template.text.replace(LINK_SLOT, () => url), speech: template.speech.replace(LINK_SLOT, () => url) }
+  }
+}
+
+/** How far apart sends may start and still share one deadline signal. */
+const DEADLINE_SLOT_MS = 50
+
+/**
+ * Signals that abort `limitMs` (up to DEADLINE_SLOT_MS more) after they are handed out. Sends
+ * starting within the same slot share one signal and one timer: a signal of its own per send
+ * (AbortSignal.timeout) is registered for garbage-collector cleanup, which at 10^5 sends of a
+ * province-wide warning cost more than the rest of the dispatcher's own work per message.
+ */
+function sharedDeadlines(limitMs: number): () => AbortSignal {
+  let current: { signal: AbortSignal; until: number } | null = null
+  return () => {
+    const now = Date.now()
+    if (current === null || now >= current.until) {
+      const controller = new AbortController()
+      // Every send of the slot listens on it; that is no leak.
+      setMaxListeners(0, controller.signal)
+      // unref: a pending deadline must not keep a stopped process alive.
+      setTimeout(() => controller.abort(), limitMs + DEADLINE_SLOT_MS).unref()
+      current = { signal: controller.signal, until: now + DEADLINE_SLOT_MS }
+    }
+    return current.signal
   }
 }
 

@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely'
 import { RESPONSIBILITY_ROLES } from '../../../domain/people/units.js'
 import { isWithin } from '../../../domain/regions/code.js'
 import { CHANNELS, type Channel } from '../../../domain/warnings/delivery.js'
@@ -5,9 +6,11 @@ import { DEFAULT_LADDERS, type LadderPolicy } from '../../../domain/warnings/lad
 import { EVENT_CLASSES, isWarningLevel, WARNING_PURPOSES, type WarningLevel, type WarningPurpose } from '../../../domain/warnings/levels.js'
 import { isEmptyTarget, type WarningTarget } from '../../../domain/warnings/target.js'
 import type { Db } from '../../db/database.js'
+import type { Database } from '../../db/types.js'
 import { inScope, scopeOf, type Scope } from '../../db/scope.js'
 import { AppError } from '../../errors.js'
 import { badField, checkRegion, requiredText } from '../directory/input.js'
+import { countSketchVillages } from '../linkage/recipients.js'
 import { MAX_RADIUS_KM, type WarningInput, type WarningTargetInput } from './schema.js'
 
 /** A workflow step the warning's status does not allow (submit twice, approve a draft, …). */
@@ -160,6 +163,24 @@ export async function checkWarningInput(db: Db, scope: Scope, input: WarningInpu
 
 export function checkNotEmpty(target: WarningTarget): void {
   if (isEmptyTarget(target)) throw emptyTargetError()
+}
+
+/**
+ * A polygon or circle reaches villages by their position; a village with only a sketch (示意)
+ * position may be drawn in or left out wrongly. Submitting such a target needs the drafter's
+ * explicit acknowledgement; the count goes into the step's record.
+ */
+export async function checkSketchAcknowledged(
+  db: Kysely<Database>, regionCode: string, target: WarningTarget, acknowledged: boolean | undefined,
+): Promise<{ sketchVillages?: number }> {
+  const { sketchVillages } = await countSketchVillages(db, { regionCode, target })
+  if (sketchVillages === 0) return {}
+  if (!acknowledged) {
+    throw new AppError('SKETCH_POSITIONS_UNCONFIRMED', 400,
+      `目标范围内有 ${sketchVillages} 个村（社区）只有示意位置，可能不准确：请确认知悉后再提交（acknowledgeSketchPositions）`,
+      [{ field: 'acknowledgeSketchPositions', value: sketchVillages }])
+  }
+  return { sketchVillages }
 }
 
 /** The stored target, whatever older rows or imports left out. */

@@ -71,14 +71,18 @@ describe('the 叫应 ladder, end to end on a fake clock', () => {
       await after(5 * MIN) // still silent 5 min after the last call
       expect(await recipient(id, head)).toMatchObject({ state: 'escalated', nextAt: null })
       expect(await recipient(id, townHead)).toMatchObject({ reason: 'escalation', escalatedFrom: head, state: 'pending', regionLevel: 'township' })
-      const toTown = peers.sms.received.find((m) => m.key.includes(`p${townHead}:`))!
-      expect(toTown.text).toContain('张村长未确认收到本预警，请您代为接收并督促落实')
-      expect(toTown.text).toContain(`${BASE}/c/`)
+      // New to the warning, he gets the warning itself, saying whom he stands in for: one SMS, no separate notice.
+      const toTown = peers.sms.received.filter((m) => m.key.includes(`p${townHead}:`))
+      expect(toTown).toHaveLength(1)
+      expect(toTown[0].text).toContain('【叫应升级】织里居委会村主任张村长未确认收到本预警，请您代为接收并督促落实')
+      expect(toTown[0].text).toContain(`名单及电话：${BASE}/inbox/escalations?warning=${id}`)
+      expect(toTown[0].text).toContain(`${BASE}/c/`)
       const tasks = await app.db.selectFrom('doorKnockTask').selectAll().execute()
-      expect(tasks).toMatchObject([{ warningId: id, personId: head, regionCode: ZHILI, state: 'open' }])
+      expect(tasks).toMatchObject([{ warningId: id, areaCode: V1, regionCode: ZHILI, state: 'open' }])
+      expect(await app.db.selectFrom('doorKnockPerson').select(['taskId', 'personId']).execute()).toEqual([{ taskId: tasks[0].id, personId: head }])
       const steps = await app.db.selectFrom('warningStep').select(['kind', 'personId', 'detail']).where('warningId', '=', id).orderBy('id').execute()
       expect(steps.map((s) => s.kind)).toEqual(['fanout', 'voice', 'voice', 'voice', 'escalated'])
-      expect((steps[4].detail as { text: string }).text).toBe('张村长（村主任）经多次呼叫仍未确认，已通知上级：李镇长，已生成上门叫应任务')
+      expect((steps[4].detail as { text: string }).text).toBe('村级 1 人多次呼叫未确认，已升级至乡镇（通知 1 人），生成上门叫应任务 1 个')
 
       // The township head now runs the ladder himself.
       await after(5 * MIN)
@@ -98,14 +102,17 @@ describe('the 叫应 ladder, end to end on a fake clock', () => {
       expect(await recipient(id, head)).toMatchObject({ state: 'escalated' })
       expect(await recipient(id, townHead)).toMatchObject({ reason: 'target', state: 'acknowledged' })
       const townMobile = await mobileOf(townHead)
-      const notice = peers.sms.received.filter((m) => m.to === townMobile && m.key.endsWith(`:esc${head}`))
+      const notice = peers.sms.received.filter((m) => m.to === townMobile && m.key.endsWith(':round1'))
       expect(notice).toHaveLength(1)
-      expect(notice[0].text).toMatch(/^【叫应升级】.*村主任张村长未确认预警\n.*经多次短信和电话呼叫，仍未确认收到/)
+      expect(notice[0].text).toBe(`【叫应升级】织里居委会村主任张村长未确认“吴兴区暴雨橙色预警”，请立即组织联系，必要时上门叫应。名单及电话 ${BASE}/inbox/escalations?warning=${id} `)
       expect(notice[0].text).not.toContain('/c/') // it asks him to chase, not to confirm again
-      const notices = await app.db.selectFrom('delivery').select(['channel', 'aboutPersonId'])
+      const round = await app.db.selectFrom('escalationRound').select(['id', 'number']).where('warningId', '=', id).executeTakeFirstOrThrow()
+      expect(round.number).toBe(1)
+      const notices = await app.db.selectFrom('delivery').select(['channel', 'roundId'])
         .where('personId', '=', townHead).where('step', '=', -2).execute()
-      expect(notices).toEqual([{ channel: 'sms', aboutPersonId: head }]) // no account, so no in-app message
-      expect(await app.db.selectFrom('doorKnockTask').select(['personId', 'regionCode']).execute()).toEqual([{ personId: head, regionCode: ZHILI }])
+      expect(notices).toEqual([{ channel: 'sms', roundId: round.id }]) // no account, so no in-app message
+      expect(await app.db.selectFrom('escalation').select(['personId', 'superiorId']).execute()).toEqual([{ personId: head, superiorId: townHead }])
+      expect(await app.db.selectFrom('doorKnockTask').select(['areaCode', 'regionCode']).execute()).toEqual([{ areaCode: V1, regionCode: ZHILI }])
     })
 
     it('stops for someone who confirms from the link, after the first call', async () => {
@@ -150,7 +157,7 @@ describe('the 叫应 ladder, end to end on a fake clock', () => {
       await runUntilIdle(app)
       for (let i = 0; i < 4; i++) await after(5 * MIN)
       expect(callsTo(await mobileOf(head))).toHaveLength(0)
-      expect(peers.sms.received.map((m) => m.text.split('\n')[0])).toEqual(['【橙色预警】吴兴区暴雨橙色预警', '【预警撤销】吴兴区暴雨橙色预警'])
+      expect(peers.sms.received.map((m) => m.text.slice(0, 6))).toEqual(['【橙色预警】', '【预警撤销】'])
       const inbox = await app.db.selectFrom('delivery').select(['channel', 'step', 'state']).where('warningId', '=', id).where('personId', '=', head).orderBy('id').execute()
       expect(inbox).toEqual([
         { channel: 'inapp', step: 0, state: 'delivered' }, { channel: 'sms', step: 0, state: 'sent' },

@@ -25,7 +25,7 @@ function selectWarnings(db: Db, scope: Scope) {
       'w.eventClass', 'w.eventType', 'w.level', 'w.headline', 'w.description', 'w.instruction', 'w.areaDesc',
       'w.senderName', 'w.onset', 'w.expires', 'w.issuedAt', 'w.target', 'w.channels', 'w.ladder', 'w.source',
       'w.rejectedReason', 'w.endReason', 'w.endedAt', 'w.fullyConfirmedAt', 'w.createdBy', 'cu.displayName as createdByName',
-      'w.submittedBy', 'w.approvedBy', 'au.displayName as approvedByName', 'w.version', 'w.createdAt', 'w.updatedAt',
+      'w.submittedBy', 'w.approvedBy', 'au.displayName as approvedByName', 'w.authors', 'w.version', 'w.createdAt', 'w.updatedAt',
     ])
     .where(inScope('w.regionCode', scope))
 }
@@ -44,6 +44,7 @@ export async function getWarning(db: Db, scope: Scope, id: number): Promise<Warn
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     target: storedTarget(row.target),
+    authors: row.authors.map(Number),
     // Filled from the level's defaults where an older row or an import left something out.
     ladder: ladderOf(row.ladder, isWarningLevel(row.level) ? row.level : 4),
     steps: await listTimeline(db, id),
@@ -70,7 +71,7 @@ export async function listWarnings(db: Db, scope: Scope, query: WarningListQuery
     .innerJoin('region as r', 'r.code', 'w.regionCode')
     .select([
       'w.id', 'w.purpose', 'w.status', 'w.identifier', 'w.revision', 'w.eventClass', 'w.eventType', 'w.level', 'w.headline',
-      'w.regionCode', 'r.fullName as regionName', 'w.issuedAt', 'w.onset', 'w.expires', 'w.createdAt',
+      'w.regionCode', 'r.fullName as regionName', 'w.issuedAt', 'w.onset', 'w.expires', 'w.createdAt', 'w.createdBy', 'w.authors',
     ])
     .orderBy('w.createdAt', 'desc').orderBy('w.id', 'desc')
     .limit(limit).offset(offset)
@@ -97,6 +98,7 @@ export async function listWarnings(db: Db, scope: Scope, query: WarningListQuery
       onset: r.onset.toISOString(),
       expires: iso(r.expires),
       createdAt: r.createdAt.toISOString(),
+      authors: r.authors.map(Number),
       counts: byId.get(r.id) ?? { recipients: 0, acknowledged: 0, pending: 0, unreachable: 0 },
     })),
     total,
@@ -138,24 +140,45 @@ export function requireState(row: WarningRow, status: WarningRow['status'], vers
   if (row.version !== version) throw stale(`预警“${row.headline}”`)
 }
 
-export type CreateOptions = { source?: 'manual' | 'cap'; sourceXml?: string | null; now?: Date }
-
-/** A new draft. CAP import passes its source so the timeline and CAP export can say so. */
-export async function createWarning(db: Db, scope: Scope, actor: Actor, input: WarningInput, opts: CreateOptions = {}): Promise<Warning> {
-  const id = await db.transaction().execute(async (trx) => {
-    const values = await checkWarningInput(trx, scope, input)
-    const row = await trx.insertInto('warning').values({
-      ...warningColumns(values), source: opts.source ?? 'manual', sourceXml: opts.sourceXml ?? null, createdBy: actor.id,
-      ...(opts.now ? { createdAt: opts.now, updatedAt: opts.now } : {}),
-    }).returningAll().executeTakeFirstOrThrow()
-    await trx.insertInto('warningStep').values({
-      warningId: row.id, at: opts.now ?? new Date(), kind: 'created', actorId: actor.id, detail: JSON.stringify({ source: row.source }),
-    }).execute()
-    await recordAudit(trx, actor, { action: 'warning.created', entity: 'warning', entityId: row.id, regionCode: row.regionCode, after: { ...row, sourceXml: undefined } })
-    return row.id
-  })
-  return getWarning(db, scope, id)
+export type CreateOptions = {
+  source?: 'manual' | 'cap'
+  sourceXml?: string | null
+  now?: Date
+  /** CAP import: what the timeline and the audit entry say about the upstream message. */
+  upstream?: Record<string, unknown>
 }
+
+/**
+ * A new draft inside the caller's transaction, through the same checks whoever writes it (the
+ * form or a CAP import), with its first timeline step and audit entry. The writer becomes its
+ * first author, who may not approve it (four eyes).
+ */
+export async function insertDraft(trx: Transaction<Database>, scope: Scope, actor: Actor, input: WarningInput, opts: CreateOptions = {}) {
+  const values = await checkWarningInput(trx, scope, input)
+  const row = await trx.insertInto('warning').values({
+    ...warningColumns(values), source: opts.source ?? 'manual', sourceXml: opts.sourceXml ?? null, createdBy: actor.id,
+    authors: actor.id === null ? [] : [actor.id],
+    ...(opts.now ? { createdAt: opts.now, updatedAt: opts.now } : {}),
+  }).returningAll().executeTakeFirstOrThrow()
+  await trx.insertInto('warningStep').values({
+    warningId: row.id, at: opts.now ?? new Date(), kind: 'created', actorId: actor.id, detail: JSON.stringify({ source: row.source, ...opts.upstream }),
+  }).execute()
+  await recordAudit(trx, actor, {
+    action: opts.source === 'cap' ? 'warning.imported' : 'warning.created', entity: 'warning', entityId: row.id, regionCode: row.regionCode,
+    after: { ...row, sourceXml: undefined, ...(opts.upstream ? { upstream: opts.upstream } : {}) },
+  })
+  return row
+}
+
+/** A new draft written in the form. */
+export async function createWarning(db: Db, scope: Scope, actor: Actor, input: WarningInput, opts: CreateOptions = {}): Promise<Warning> {
+  const row = await db.transaction().execute((trx) => insertDraft(trx, scope, actor, input, opts))
+  return getWarning(db, scope, row.id)
+}
+
+/** The actor added to a warning's authors once (four eyes: an editor is an author too). */
+export const withAuthor = (actor: Actor) =>
+  actor.id === null ? sql<number[]>`authors` : sql<number[]>`case when ${actor.id}::bigint = any(authors) then authors else authors || ${actor.id}::bigint end`
 
 export async function updateDraft(db: Db, scope: Scope, actor: Actor, id: number, input: WarningDraftUpdate): Promise<Warning> {
   await db.transaction().execute(async (trx) => {
@@ -163,7 +186,7 @@ export async function updateDraft(db: Db, scope: Scope, actor: Actor, id: number
     requireState(before, 'draft', input.version, '只有草稿可以修改')
     const values = await checkWarningInput(trx, scope, input)
     const after = await trx.updateTable('warning')
-      .set({ ...warningColumns(values), version: sql`version + 1`, updatedAt: new Date() })
+      .set({ ...warningColumns(values), authors: withAuthor(actor), version: sql`version + 1`, updatedAt: new Date() })
       .where('id', '=', id).returningAll().executeTakeFirstOrThrow()
     await recordAudit(trx, actor, {
       action: 'warning.updated', entity: 'warning', entityId: id, regionCode: after.regionCode,

@@ -10,7 +10,7 @@ import { createWarning, deleteDraft, getWarning, listWarnings, updateDraft } fro
 import {
   Board, BoardQuery, DoorKnockDone, DoorKnockPage, DoorKnockQuery, DoorKnockTask, DrillInput, IdParam, Ok, Preview,
   PreviewInput, ReasonBody, RecipientDetail, RecipientListQuery, RecipientPage, RecipientParam, SilentPage, SilentQuery,
-  TaskParam, VersionBody, VersionQuery, VillageStates, Warning, WarningDraftUpdate, WarningInput, WarningListQuery,
+  SubmitBody, TaskParam, VersionBody, VersionQuery, VillageStates, Warning, WarningDraftUpdate, WarningInput, WarningListQuery,
   WarningPage, WarningRevision,
 } from './schema.js'
 import { approveWarning, closeWarning, rejectWarning, reviseWarning, submitWarning, type Caller } from './workflow.js'
@@ -73,7 +73,7 @@ export const warningsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/:id/submit', {
-    schema: { tags, summary: '提交审批', params: IdParam, body: VersionBody, response: { 200: Warning } },
+    schema: { tags, summary: '提交审批（圈定范围内有示意位置的村时须确认 acknowledgeSketchPositions）', params: IdParam, body: SubmitBody, response: { 200: Warning } },
     preHandler: app.can('warnings.write'),
   }, (req) => submitWarning(app.db, caller(req), req.params.id, req.body))
 

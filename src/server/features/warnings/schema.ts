@@ -95,6 +95,15 @@ export type WarningDraftUpdate = Static<typeof WarningDraftUpdate>
 export const VersionBody = Type.Object({ version: Version() }, { additionalProperties: false })
 export type VersionBody = Static<typeof VersionBody>
 
+export const SubmitBody = Type.Object({
+  version: Version(),
+  acknowledgeSketchPositions: Type.Optional(Type.Boolean({
+    title: '已知悉示意位置',
+    description: '多边形或圆形范围内有只有示意位置（系统自动摆放）的村（社区）时必须为 true：这些村可能被错误地圈入或漏掉',
+  })),
+}, { additionalProperties: false })
+export type SubmitBody = Static<typeof SubmitBody>
+
 export const ReasonBody = Type.Object({ version: Version(), reason: Reason }, { additionalProperties: false })
 export type ReasonBody = Static<typeof ReasonBody>
 
@@ -162,6 +171,8 @@ export const WarningSummary = Type.Object({
   onset: Time,
   expires: NullableTime,
   createdAt: Time,
+  createdBy: nullable(Type.Integer()),
+  authors: Type.Array(Type.Integer(), { description: '起草、导入或修改过该预警的账号；双人审批时他们不能审批发布' }),
   counts: Counts,
 })
 export type WarningSummary = Static<typeof WarningSummary>
@@ -215,6 +226,7 @@ export const Warning = Type.Object({
   submittedBy: nullable(Type.Integer()),
   approvedBy: nullable(Type.Integer()),
   approvedByName: nullable(Type.String()),
+  authors: Type.Array(Type.Integer(), { description: '起草、导入或修改过该预警的账号；双人审批时他们不能审批发布' }),
   version: Type.Integer(),
   createdAt: Time,
   updatedAt: Time,
@@ -232,6 +244,7 @@ const StateCounts = {
   pending: Type.Integer(),
   escalated: Type.Integer(),
   unreachable: Type.Integer(),
+  silent: Type.Integer({ description: '未叫醒：已语音呼叫仍未确认、已升级或联系不上（与未叫醒名单一致）' }),
 }
 
 export const BoardQuery = Type.Object({
@@ -246,6 +259,7 @@ export const Board = Type.Object({
   fullyConfirmedAt: NullableTime,
   secondsToFull: nullable(Type.Integer()),
   totals: Type.Object(StateCounts),
+  confirmedPercent: Type.Number({ description: '已确认占接收人的百分比，一位小数；有人确认即不为 0，未全部确认不为 100' }),
   byLevel: Type.Array(Type.Object({ level: Type.String(), ...StateCounts })),
   byRegion: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), ...StateCounts }, { description: '“本级”行为该区划本身的人员' })),
   channels: Type.Array(Type.Object({
@@ -256,7 +270,12 @@ export const Board = Type.Object({
     failed: Type.Integer(),
     acknowledged: Type.Integer(),
   })),
-  timeline: Type.Array(TimelineEntry, { description: '最近 50 步，新的在前' }),
+  timeline: Type.Array(TimelineEntry, { description: '最近 50 步，新的在前；同一分钟的同类逐人记录合并为一条' }),
+  curve: Type.Array(Type.Object({
+    at: Time,
+    acknowledged: Type.Integer({ description: '截至该时刻累计确认人数' }),
+    recipients: Type.Integer({ description: '截至该时刻累计接收人数（含升级加入的上级）' }),
+  }), { description: '确认进度曲线，从发布时起，最多约 60 个点' }),
 })
 export type Board = Static<typeof Board>
 
@@ -347,6 +366,7 @@ export const VillageState = Type.Object({
   name: Type.String(),
   lng: nullable(Type.Number()),
   lat: nullable(Type.Number()),
+  positionSource: nullable(Type.Enum(['sketch', 'imported', 'manual', 'survey'], { description: 'sketch 为示意位置（系统自动摆放，不代表实际地点）' })),
   recipients: Type.Integer(),
   acknowledged: Type.Integer(),
   state: Type.Enum(['all', 'some', 'none']),
@@ -364,21 +384,31 @@ export const DoorKnockQuery = Type.Object({
 }, { additionalProperties: false })
 export type DoorKnockQuery = Static<typeof DoorKnockQuery>
 
+export const DoorKnockPerson = Type.Object({
+  personId: Type.Integer(),
+  name: Type.String(),
+  post: nullable(Type.String()),
+  mobile: nullable(Type.String({ description: '脱敏显示；完整号码经审计的“查看完整电话”获取' })),
+  confirmedAt: NullableTime,
+  confirmedVia: nullable(Type.String({ description: 'door 上门告知；其他为本人确认的渠道' })),
+})
+export type DoorKnockPerson = Static<typeof DoorKnockPerson>
+
 export const DoorKnockTask = Type.Object({
   id: Type.Integer(),
   warningId: Type.Integer(),
   headline: Type.String(),
   level: Type.Integer(),
-  personId: Type.Integer(),
-  personName: Type.String(),
-  post: nullable(Type.String()),
-  personRegionName: Type.String(),
-  regionCode: Type.String({ description: '负责上门的乡镇街道' }),
+  regionCode: Type.String({ description: '负责上门的乡镇街道（本级人员为该区划本身）' }),
+  areaCode: Type.String({ description: '名单人员所在的村（社区），或乡镇、区县本级' }),
+  areaName: Type.String(),
   state: Type.String(),
   result: nullable(Type.String()),
   createdAt: Time,
   doneAt: NullableTime,
   doneByName: nullable(Type.String()),
+  people: Type.Array(DoorKnockPerson, { description: '需上门叫应的人员' }),
+  open: Type.Integer({ description: '尚未确认的人数' }),
 })
 export type DoorKnockTask = Static<typeof DoorKnockTask>
 
@@ -386,5 +416,8 @@ export const DoorKnockPage = Type.Object({ items: Type.Array(DoorKnockTask), tot
 
 export const DoorKnockDone = Type.Object({
   result: Type.String({ minLength: 1, maxLength: 500, title: '上门结果' }),
+  reached: Type.Optional(Type.Array(Id('已当面告知的人员'), {
+    maxItems: 1000, uniqueItems: true, title: '已当面告知的人员', description: '名单中已当面告知的人员；不填为名单中尚未确认的全部人员',
+  })),
 }, { additionalProperties: false })
 export type DoorKnockDone = Static<typeof DoorKnockDone>

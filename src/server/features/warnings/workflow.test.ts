@@ -3,12 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_LADDERS } from '../../../domain/warnings/ladder.js'
 import { fakeClock } from '../../jobs/clock.js'
 import { signIn, testApp, type Session } from '../../testing/test-app.js'
+import { chinaTime } from './message.js'
 import { addPerson, CHAOYANG, draft, NANXUN, NANXUN_TOWN, WUXING, YUEHE, YUEHE_VILLAGES } from './test-fixtures.js'
 import type { WarningInput } from './schema.js'
 
 const clock = fakeClock('2026-07-20T02:00:00Z')
 let app: FastifyInstance
 let county: Session
+/** Four eyes: a second officer of each jurisdiction approves what the first drafted. */
+let approver: Session
+let townApprover: Session
 let duty: Session
 let township: Session
 let village: Session
@@ -18,8 +22,10 @@ let viewer: Session
 beforeAll(async () => {
   app = await testApp({ clock })
   county = await signIn(app, { role: 'county_manager', regionCode: WUXING })
+  approver = await signIn(app, { role: 'county_manager', regionCode: WUXING })
   duty = await signIn(app, { role: 'duty', regionCode: WUXING })
   township = await signIn(app, { role: 'township_manager', regionCode: YUEHE })
+  townApprover = await signIn(app, { role: 'township_manager', regionCode: YUEHE })
   village = await signIn(app, { role: 'village_manager', regionCode: YUEHE_VILLAGES[0] })
   otherCounty = await signIn(app, { role: 'county_manager', regionCode: NANXUN })
   viewer = await signIn(app, { role: 'viewer', regionCode: WUXING })
@@ -175,13 +181,13 @@ describe('validation names the field and the value in Chinese', () => {
 describe('approval by level and jurisdiction', () => {
   it('a township may not approve 二级 and says which levels it may', async () => {
     const w = await submitted(township, draft({ regionCode: YUEHE, level: 2, target: { regions: [YUEHE] } }))
-    const res = await act(township, w.id, 'approve', { version: w.version })
+    const res = await act(townApprover, w.id, 'approve', { version: w.version })
     expect(res.statusCode).toBe(403)
     expect(res.json().code).toBe('LEVEL_NOT_ALLOWED')
-    expect(res.json().message).toContain('三级（黄色）、四级（蓝色）')
+    expect(res.json().message).toBe('乡镇街道级辖区只能审批发布三级（黄色）、四级（蓝色）预警；二级（橙色）预警请提交上级审批')
     // ...but may approve 三级 in its own area.
     const w3 = await submitted(township, draft({ regionCode: YUEHE, level: 3, target: { regions: [YUEHE] } }))
-    const ok = await act(township, w3.id, 'approve', { version: w3.version })
+    const ok = await act(townApprover, w3.id, 'approve', { version: w3.version })
     expect(ok.statusCode).toBe(200)
     expect(ok.json().status).toBe('issued')
   })
@@ -199,7 +205,7 @@ describe('approval by level and jurisdiction', () => {
 
   it('refuses to issue when nobody would receive it', async () => {
     const w = await submitted(county, draft({ target: { regions: [CHAOYANG] } }))
-    const res = await act(county, w.id, 'approve', { version: w.version })
+    const res = await act(approver, w.id, 'approve', { version: w.version })
     expect(res.statusCode).toBe(422)
     expect(res.json().message).toBe('预警范围内没有责任人，无法发布')
     const after = (await county.request({ url: `/api/warnings/${w.id}` })).json()
@@ -211,15 +217,15 @@ describe('approval by level and jurisdiction', () => {
 describe('the workflow', () => {
   it('approve issues with an identifier and enqueues the fan-out exactly once', async () => {
     const w = await submitted(county)
-    const res = await act(county, w.id, 'approve', { version: w.version })
+    const res = await act(approver, w.id, 'approve', { version: w.version })
     expect(res.statusCode).toBe(200)
     const issued = res.json()
-    expect(issued).toMatchObject({ status: 'issued', revision: 1, issuedAt: clock.now().toISOString() })
-    expect(issued.identifier).toMatch(/^33050200000000_202607201000\d\d_0$/)
+    expect(issued).toMatchObject({ status: 'issued', revision: 1, issuedAt: clock.now().toISOString(), approvedBy: approver.userId, createdBy: county.userId })
+    expect(issued.identifier).toMatch(/^33050200000000_202607201000\d\d_\d$/)
     expect(issued.steps.map((s: { kind: string }) => s.kind)).toEqual(['issued', 'approved', 'submitted', 'created'])
-    const again = await act(county, w.id, 'approve', { version: issued.version })
+    const again = await act(approver, w.id, 'approve', { version: issued.version })
     expect(again.statusCode).toBe(409)
-    expect(again.json().message).toBe('只有待审批的预警可以审批发布')
+    expect(again.json()).toMatchObject({ code: 'ALREADY_APPROVED', message: `该预警已由测试county_manager于${chinaTime(clock.now())}审批发布，无需再次审批` })
     const queued = await jobs(`fanout:${w.id}:`)
     expect(queued).toHaveLength(1)
     expect(queued[0]).toMatchObject({ queue: 'warning.fanout', key: `fanout:${w.id}:1`, payload: { warningId: w.id, revision: 1 } })
@@ -230,8 +236,8 @@ describe('the workflow', () => {
   it('gives warnings issued in the same second different identifiers', async () => {
     const a = await submitted(county)
     const b = await submitted(county)
-    const ia = (await act(county, a.id, 'approve', { version: a.version })).json().identifier
-    const ib = (await act(county, b.id, 'approve', { version: b.version })).json().identifier
+    const ia = (await act(approver, a.id, 'approve', { version: a.version })).json().identifier
+    const ib = (await act(approver, b.id, 'approve', { version: b.version })).json().identifier
     expect(ia).not.toBe(ib)
     expect(ia.slice(0, -1)).toBe(ib.slice(0, -1))
   })
@@ -258,7 +264,7 @@ describe('the workflow', () => {
 
   it('update makes a new revision with its own fan-out; end closes it once', async () => {
     const w = await submitted(county)
-    const issued = (await act(county, w.id, 'approve', { version: w.version })).json()
+    const issued = (await act(approver, w.id, 'approve', { version: w.version })).json()
     const stale = await act(county, w.id, 'update', { version: w.version, headline: '旧版本' })
     expect(stale.statusCode).toBe(409)
     const updated = await act(county, w.id, 'update', { version: issued.version, level: 1, headline: '升级为红色预警' })
@@ -279,7 +285,7 @@ describe('the workflow', () => {
 
   it('a township may not raise its warning to a level it cannot issue, nor cancel a county one', async () => {
     const w = await submitted(township, draft({ regionCode: YUEHE, level: 3, target: { regions: [YUEHE] } }))
-    const issued = (await act(township, w.id, 'approve', { version: w.version })).json()
+    const issued = (await act(townApprover, w.id, 'approve', { version: w.version })).json()
     const raise = await act(township, w.id, 'update', { version: issued.version, level: 2 })
     expect(raise.statusCode).toBe(403)
     const cancel = await act(township, w.id, 'cancel', { version: issued.version, reason: '误发' })
@@ -304,5 +310,121 @@ describe('the workflow', () => {
     expect(res.json()).toMatchObject({ total: 4, byLevel: { township: 1, village: 3 } })
     const out = await county.request({ method: 'POST', url: '/api/warnings/preview', payload: { regionCode: NANXUN, target: { regions: [NANXUN_TOWN] } } })
     expect(out.statusCode).toBe(403)
+  })
+})
+
+describe('four eyes', () => {
+  let approver2: Session
+  let admin: Session
+  beforeAll(async () => {
+    approver2 = await signIn(app, { role: 'county_manager', regionCode: WUXING })
+    // The sysadmin of the whole deployment (every account lies in 湖州市) sets the rules.
+    admin = await signIn(app, { role: 'sysadmin', regionCode: '330500000000' })
+    await app.db.updateTable('appUser').set({ displayName: '王审批' }).where('id', '=', approver.userId).execute()
+    await app.db.updateTable('appUser').set({ displayName: '李审批' }).where('id', '=', approver2.userId).execute()
+  })
+  const settings = async () => (await admin.request({ url: '/api/settings/issuing' })).json()
+  const saveSettings = (body: object) => admin.request({ method: 'PUT', url: '/api/settings/issuing', payload: body })
+  const auditOf = (action: string) => app.db.selectFrom('auditLog').select(['actorId', 'entityId', 'before', 'after']).where('action', '=', action).orderBy('id').execute()
+
+  it('the drafter cannot approve, nor can whoever edited it; submitting alone does not count', async () => {
+    const w = await submitted(county)
+    const own = await act(county, w.id, 'approve', { version: w.version })
+    expect(own.statusCode).toBe(403)
+    expect(own.json()).toMatchObject({ code: 'FOUR_EYES', message: '您起草或修改过该预警，不能由本人审批发布（双人审批）；请由另一位有审批权限的人员审批' })
+    expect((await county.request({ url: `/api/warnings/${w.id}` })).json().status).toBe('submitted')
+    expect(await jobs(`fanout:${w.id}:`)).toEqual([])
+    const refused = await app.db.selectFrom('auditLog').select(['actorId', 'after']).where('action', '=', 'refused.four_eyes').execute()
+    expect(refused.some((r) => r.actorId === county.userId && JSON.stringify(r.after).includes(`/api/warnings/${w.id}/approve`))).toBe(true)
+
+    // An officer who changed someone else's draft wrote it too.
+    clock.advance(1000)
+    const d = await create(county)
+    const edited = await approver.request({ method: 'PUT', url: `/api/warnings/${d.id}`, payload: { ...draft({ headline: '王审批改过的标题' }), version: d.version } })
+    expect(edited.json().authors.sort()).toEqual([county.userId, approver.userId].sort())
+    const sub = await act(approver, d.id, 'submit', { version: edited.json().version })
+    expect((await act(approver, d.id, 'approve', { version: sub.json().version })).json().code).toBe('FOUR_EYES')
+    // Submitting is not writing: whoever only submitted may approve.
+    clock.advance(1000)
+    const e = await create(county)
+    const sub2 = await act(approver2, e.id, 'submit', { version: e.version })
+    const ok = await act(approver2, e.id, 'approve', { version: sub2.json().version })
+    expect(ok.statusCode).toBe(200)
+    expect(ok.json()).toMatchObject({ status: 'issued', approvedBy: approver2.userId, approvedByName: '李审批' })
+  })
+
+  it('two approvals at once: one wins, the other is told in Chinese who approved it and when', async () => {
+    clock.advance(1000)
+    const w = await submitted(county)
+    const both = await Promise.all([approver, approver2].map((s) => act(s, w.id, 'approve', { version: w.version })))
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 409])
+    const winner = both.find((r) => r.statusCode === 200)!.json()
+    const loser = both.find((r) => r.statusCode === 409)!.json()
+    expect(loser).toMatchObject({
+      code: 'ALREADY_APPROVED',
+      message: `该预警已由${winner.approvedByName}于${chinaTime(clock.now())}审批发布，无需再次审批`,
+    })
+    expect(await jobs(`fanout:${w.id}:`)).toHaveLength(1)
+    expect((await auditOf('warning.approved')).filter((a) => a.entityId === String(w.id))).toHaveLength(1)
+  })
+
+  it('a deployment with a single duty officer may switch it off, explicitly and audited', async () => {
+    const current = await settings()
+    expect(current).toMatchObject({ fourEyes: true, fourEyesOffReason: null, isDefault: true, version: 0 })
+    const noReason = await saveSettings({ fourEyes: false, rules: current.rules, version: 0 })
+    expect(noReason.statusCode).toBe(400)
+    expect(noReason.json().message).toBe('关闭双人审批须填写理由（如：本部署只有一名值班员）')
+    const off = await saveSettings({ fourEyes: false, fourEyesOffReason: '本县夜间只有一名值班员', rules: current.rules, version: 0 })
+    expect(off.statusCode).toBe(200)
+    expect(off.json()).toMatchObject({ fourEyes: false, fourEyesOffReason: '本县夜间只有一名值班员', isDefault: false, version: 1 })
+    expect(await auditOf('warning_issuing.four_eyes_off')).toEqual([{
+      actorId: admin.userId, entityId: 'warning_issuing', before: { fourEyes: true }, after: { fourEyes: false, reason: '本县夜间只有一名值班员' },
+    }])
+
+    clock.advance(1000)
+    const w = await submitted(county)
+    const self = await act(county, w.id, 'approve', { version: w.version })
+    expect(self.statusCode).toBe(200)
+    const entry = (await auditOf('warning.approved')).find((a) => a.entityId === String(w.id))!
+    expect(entry.after).toMatchObject({ selfApproved: true, fourEyesOffReason: '本县夜间只有一名值班员' })
+
+    const on = await saveSettings({ fourEyes: true, rules: current.rules, version: 1 })
+    expect(on.json()).toMatchObject({ fourEyes: true, fourEyesOffReason: null, version: 2 })
+    expect((await auditOf('warning_issuing.four_eyes_on')).map((a) => a.after)).toEqual([{ fourEyes: true, reason: null }])
+    clock.advance(1000)
+    const again = await submitted(county)
+    expect((await act(county, again.id, 'approve', { version: again.version })).json().code).toBe('FOUR_EYES')
+  })
+
+  it('who may issue which level and type is set per deployment; the default is today\'s rule', async () => {
+    const current = await settings()
+    expect(current.rules).toEqual([
+      { jurisdiction: 'province', levels: [1, 2, 3, 4], eventTypes: [] },
+      { jurisdiction: 'city', levels: [1, 2, 3, 4], eventTypes: [] },
+      { jurisdiction: 'county', levels: [1, 2, 3, 4], eventTypes: [] },
+      { jurisdiction: 'township', levels: [3, 4], eventTypes: [] },
+    ])
+    const geo = (level: number, eventType: string) => draft({ regionCode: YUEHE, level, eventType, target: { regions: [YUEHE] } })
+    // Townships may issue 二级 地质灾害 warnings as well; counties keep every level.
+    const saved = await saveSettings({ fourEyes: true, rules: [...current.rules, { jurisdiction: 'township', levels: [2], eventTypes: ['地质灾害'] }], version: current.version })
+    expect(saved.statusCode).toBe(200)
+    clock.advance(1000)
+    const landslide = await submitted(township, geo(2, '地质灾害'))
+    expect((await act(townApprover, landslide.id, 'approve', { version: landslide.version })).statusCode).toBe(200)
+    const rain = await submitted(township, geo(2, '暴雨'))
+    const refused = await act(townApprover, rain.id, 'approve', { version: rain.version })
+    expect(refused.statusCode).toBe(403)
+    expect(refused.json()).toMatchObject({
+      code: 'LEVEL_NOT_ALLOWED',
+      message: '乡镇街道级辖区只能审批发布三级（黄色）、四级（蓝色）预警；二级（橙色）的地质灾害预警；二级（橙色）暴雨预警请提交上级审批',
+    })
+    const audit = await auditOf('warning_issuing.updated')
+    expect(audit.at(-1)!.after).toMatchObject({ rules: expect.arrayContaining([{ jurisdiction: 'township', levels: [2], eventTypes: ['地质灾害'] }]) })
+
+    // Back to the default: the township is refused 二级 of any type again.
+    await saveSettings({ fourEyes: true, rules: current.rules, version: saved.json().version })
+    clock.advance(1000)
+    const landslide2 = await submitted(township, geo(2, '地质灾害'))
+    expect((await act(townApprover, landslide2.id, 'approve', { version: landslide2.version })).json().code).toBe('LEVEL_NOT_ALLOWED')
   })
 })

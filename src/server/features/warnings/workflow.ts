@@ -1,10 +1,9 @@
 import { sql, type Kysely, type Transaction, type Updateable } from 'kysely'
 import type { Permission } from '../../../domain/auth/roles.js'
-import { levelOf, REGION_LEVEL_LABELS } from '../../../domain/regions/code.js'
-import { ISSUE_LEVELS_BY_JURISDICTION, mayIssue } from '../../../domain/warnings/approval.js'
-import { capIdentifier } from '../../../domain/warnings/cap.js'
+import { levelOf } from '../../../domain/regions/code.js'
+import { issuingRefusal, mayIssue, type IssuingPolicy } from '../../../domain/warnings/approval.js'
 import { DEFAULT_LADDERS, type LadderPolicy } from '../../../domain/warnings/ladder.js'
-import { isWarningLevel, WARNING_LEVELS, type WarningLevel } from '../../../domain/warnings/levels.js'
+import { isWarningLevel } from '../../../domain/warnings/levels.js'
 import type { Db } from '../../db/database.js'
 import type { Database } from '../../db/types.js'
 import type { Scope } from '../../db/scope.js'
@@ -13,11 +12,14 @@ import { publish } from '../../events/bus.js'
 import { enqueue } from '../../jobs/queue.js'
 import { canonicalJson, recordAudit, type Actor } from '../audit/record.js'
 import { checkRecipientSpec, recipientsQuery } from '../linkage/recipients.js'
+import { issuingPolicy } from '../settings/issuing.js'
+import { recordSentMessage } from './cap-messages.js'
 import { CLOSE_QUEUE } from './close.js'
 import { badField } from '../directory/input.js'
-import { checkNotEmpty, storedTarget } from './input.js'
+import { checkNotEmpty, checkSketchAcknowledged, storedTarget } from './input.js'
+import { chinaTime } from './message.js'
 import { getWarning, lockWarning, requireState, type WarningRow } from './queries.js'
-import type { ReasonBody, VersionBody, Warning, WarningRevision } from './schema.js'
+import type { ReasonBody, SubmitBody, VersionBody, Warning, WarningRevision } from './schema.js'
 import { FANOUT_QUEUE } from './workers.js'
 
 /** Who acts, where, and when (the app's clock, so fake-clock tests see the same time). */
@@ -34,19 +36,29 @@ export const noRecipients = () => new AppError('NO_RECIPIENTS', 422, '预警范�
 
 /**
  * Approving, updating, cancelling and ending a warning need `warnings.issue` and a jurisdiction
- * allowed to issue its level (统一发布: townships only 三级/四级, villages none).
+ * the deployment's rules allow to issue its level and event type (统一发布; by default townships
+ * only 三级/四级, villages none: domain/warnings/approval.ts, set in 系统设置 → 预警发布规则).
  */
-export function requireIssuer(caller: Caller, level: number): void {
+export function requireIssuer(caller: Caller, level: number, eventType: string, policy: IssuingPolicy): void {
   if (!caller.user.permissions.includes('warnings.issue')) throw forbidden('您没有审批发布预警的权限')
   const jurisdiction = levelOf(caller.user.regionCode)
-  if (!isWarningLevel(level) || !mayIssue(jurisdiction, level)) {
-    const allowed = ISSUE_LEVELS_BY_JURISDICTION[jurisdiction]
-    const label = REGION_LEVEL_LABELS[jurisdiction]
-    const message = allowed.length === 0
-      ? `${label}辖区不能审批发布预警，请提交上级审批`
-      : `${label}辖区只能审批发布${allowed.map((l) => WARNING_LEVELS[l].label).join('、')}预警；${WARNING_LEVELS[level as WarningLevel]?.label ?? level}预警请提交上级审批`
-    throw new AppError('LEVEL_NOT_ALLOWED', 403, message, [{ field: 'level', value: level }])
+  if (!isWarningLevel(level) || !mayIssue(jurisdiction, level, eventType, policy.rules)) {
+    throw new AppError('LEVEL_NOT_ALLOWED', 403, issuingRefusal(jurisdiction, level, eventType, policy.rules), [{ field: 'level', value: level }])
   }
+}
+
+/** Four eyes: whoever drafted, imported or edited the warning does not approve it. */
+export const fourEyesRefusal = () => new AppError('FOUR_EYES', 403,
+  '您起草或修改过该预警，不能由本人审批发布（双人审批）；请由另一位有审批权限的人员审批')
+
+/** Someone else approved first: say who and when, so the second approver knows it went out. */
+async function alreadyApproved(trx: Trx, row: WarningRow): Promise<AppError> {
+  const by = row.approvedBy === null ? null
+    : await trx.selectFrom('appUser').select('displayName').where('id', '=', row.approvedBy).executeTakeFirst()
+  const when = row.issuedAt ? `于${chinaTime(row.issuedAt)}` : ''
+  const after = row.status === 'cancelled' ? '，现已撤销' : row.status === 'ended' ? '，现已解除' : ''
+  return new AppError('ALREADY_APPROVED', 409, `该预警已由${by?.displayName ?? '他人'}${when}审批发布${after}，无需再次审批`,
+    [{ field: 'approvedBy', value: row.approvedBy }])
 }
 
 /** The audit form of a row: the imported XML stays out of the log. */
@@ -54,19 +66,6 @@ const audited = (row: WarningRow) => ({ ...row, sourceXml: undefined })
 
 async function step(trx: Trx, caller: Caller, warningId: number, kind: string, detail: Record<string, unknown> = {}): Promise<void> {
   await trx.insertInto('warningStep').values({ warningId, at: caller.now, kind, actorId: caller.actor.id, detail: JSON.stringify(detail) }).execute()
-}
-
-/**
- * GB/T 35965.1 identifier with the first sequence digit N not yet taken by a warning of the
- * same county issued in the same second. The unique index catches a concurrent taker.
- */
-export async function nextIdentifier(trx: Trx, regionCode: string, at: Date): Promise<string> {
-  const base = capIdentifier({ regionCode, issuedAt: at })
-  const stem = base.slice(0, -1)
-  const taken = await trx.selectFrom('warning').select('identifier').where('identifier', 'like', `${stem}%`).execute()
-  const used = new Set(taken.map((t) => t.identifier))
-  for (let n = 0; n <= 9; n++) if (!used.has(`${stem}${n}`)) return `${stem}${n}`
-  throw new AppError('IDENTIFIER_EXHAUSTED', 409, '同一秒内本区县发布的预警已达 10 条，请稍后再发布')
 }
 
 /** Fan-out job for one revision: the key makes a repeated issue of the same revision a no-op. */
@@ -91,7 +90,11 @@ export async function issueLocked(trx: Trx, caller: Caller, row: WarningRow): Pr
   await checkRecipientSpec(trx, caller.scope, spec)
   const { rows: [anyone] } = await sql<{ yes: boolean }>`select exists (${recipientsQuery(trx, spec)}) as yes`.execute(trx)
   if (!anyone.yes) throw noRecipients()
-  const identifier = await nextIdentifier(trx, row.regionCode, caller.now)
+  // The first CAP message (Alert) gives the warning its identifier.
+  const identifier = await recordSentMessage(trx, {
+    warningId: row.id, regionCode: row.regionCode, at: caller.now, msgType: 'Alert',
+    status: row.purpose === 'drill' ? 'Test' : 'Actual', revision: row.revision, actorId: caller.actor.id,
+  })
   const issued = await trx.updateTable('warning')
     .set({ status: 'issued', issuedAt: caller.now, identifier, approvedBy: caller.actor.id, version: sql`version + 1`, updatedAt: caller.now })
     .where('id', '=', row.id).returningAll().executeTakeFirstOrThrow()
@@ -101,30 +104,42 @@ export async function issueLocked(trx: Trx, caller: Caller, row: WarningRow): Pr
   return issued
 }
 
-export async function submitWarning(db: Db, caller: Caller, id: number, body: VersionBody): Promise<Warning> {
+export async function submitWarning(db: Db, caller: Caller, id: number, body: SubmitBody): Promise<Warning> {
   await db.transaction().execute(async (trx) => {
     const before = await lockWarning(trx, caller.scope, id)
     requireState(before, 'draft', body.version, '只有草稿可以提交审批')
     checkNotEmpty(storedTarget(before.target))
+    const sketch = await checkSketchAcknowledged(trx, before.regionCode, storedTarget(before.target), body.acknowledgeSketchPositions)
     const after = await trx.updateTable('warning')
       .set({ status: 'submitted', submittedBy: caller.actor.id, rejectedReason: null, version: sql`version + 1`, updatedAt: caller.now })
       .where('id', '=', id).returningAll().executeTakeFirstOrThrow()
-    await step(trx, caller, id, 'submitted')
+    await step(trx, caller, id, 'submitted', sketch)
     await publish(trx, `warning:${id}`, { kind: 'submitted', status: after.status })
     await recordAudit(trx, caller.actor, { action: 'warning.submitted', entity: 'warning', entityId: id, regionCode: after.regionCode, before: audited(before), after: audited(after) })
   })
   return getWarning(db, caller.scope, id)
 }
 
-/** 审批发布: approval is issue. */
+/**
+ * 审批发布: approval is issue. Four eyes: nobody who wrote the content approves it, unless the
+ * deployment switched that off (then the self-approval says so in the audit entry). Two
+ * approvers at once: the row lock makes the second wait, and it is told who approved and when.
+ */
 export async function approveWarning(db: Db, caller: Caller, id: number, body: VersionBody): Promise<Warning> {
   await db.transaction().execute(async (trx) => {
+    const policy = await issuingPolicy(trx)
     const before = await lockWarning(trx, caller.scope, id)
-    requireIssuer(caller, before.level)
+    if (before.status !== 'submitted' && before.approvedBy !== null && before.issuedAt !== null) throw await alreadyApproved(trx, before)
+    requireIssuer(caller, before.level, before.eventType, policy)
     requireState(before, 'submitted', body.version, '只有待审批的预警可以审批发布')
-    await step(trx, caller, id, 'approved')
+    const own = caller.actor.id !== null && (before.authors.map(Number).includes(caller.actor.id) || before.createdBy === caller.actor.id)
+    if (own && policy.fourEyes) throw fourEyesRefusal()
+    await step(trx, caller, id, 'approved', own ? { selfApproved: true } : {})
     const after = await issueLocked(trx, caller, before)
-    await recordAudit(trx, caller.actor, { action: 'warning.approved', entity: 'warning', entityId: id, regionCode: after.regionCode, before: audited(before), after: audited(after) })
+    await recordAudit(trx, caller.actor, {
+      action: 'warning.approved', entity: 'warning', entityId: id, regionCode: after.regionCode, before: audited(before),
+      after: { ...audited(after), ...(own ? { selfApproved: true, fourEyesOffReason: policy.fourEyesOffReason } : {}) },
+    })
   })
   return getWarning(db, caller.scope, id)
 }
@@ -132,7 +147,7 @@ export async function approveWarning(db: Db, caller: Caller, id: number, body: V
 export async function rejectWarning(db: Db, caller: Caller, id: number, body: ReasonBody): Promise<Warning> {
   await db.transaction().execute(async (trx) => {
     const before = await lockWarning(trx, caller.scope, id)
-    requireIssuer(caller, before.level)
+    requireIssuer(caller, before.level, before.eventType, await issuingPolicy(trx))
     requireState(before, 'submitted', body.version, '只有待审批的预警可以退回')
     const reason = body.reason.trim()
     if (reason === '') throw badField('reason', '退回原因', body.reason, '不能为空')
@@ -158,8 +173,9 @@ export async function reviseWarning(db: Db, caller: Caller, id: number, body: Wa
     const before = await lockWarning(trx, caller.scope, id)
     if (before.purpose === 'drill') throw new AppError('ILLEGAL_TRANSITION', 409, '通联演练不能更新，请重新发起演练')
     const level = body.level ?? before.level
-    requireIssuer(caller, before.level)
-    requireIssuer(caller, level)
+    const policy = await issuingPolicy(trx)
+    requireIssuer(caller, before.level, before.eventType, policy)
+    requireIssuer(caller, level, before.eventType, policy)
     requireState(before, 'issued', body.version, '只有已发布的预警可以更新')
     const changes: Updateable<Database['warning']> = {}
     for (const key of ['headline', 'description', 'instruction', 'areaDesc'] as const) {
@@ -184,6 +200,9 @@ export async function reviseWarning(db: Db, caller: Caller, id: number, body: Wa
     const after = await trx.updateTable('warning')
       .set({ ...changes, revision: sql`revision + 1`, fullyConfirmedAt: null, version: sql`version + 1`, updatedAt: caller.now })
       .where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+    await recordSentMessage(trx, {
+      warningId: id, regionCode: after.regionCode, at: caller.now, msgType: 'Update', status: 'Actual', revision: after.revision, actorId: caller.actor.id,
+    })
     await step(trx, caller, id, 'updated', { revision: after.revision, changed: Object.keys(changes) })
     await enqueueFanout(trx, id, after.revision, caller.now)
     await publish(trx, `warning:${id}`, { kind: 'updated', status: after.status, revision: after.revision })
@@ -199,13 +218,18 @@ export async function reviseWarning(db: Db, caller: Caller, id: number, body: Wa
 export async function closeWarning(db: Db, caller: Caller, id: number, kind: 'cancelled' | 'ended', body: ReasonBody): Promise<Warning> {
   await db.transaction().execute(async (trx) => {
     const before = await lockWarning(trx, caller.scope, id)
-    if (before.purpose !== 'drill') requireIssuer(caller, before.level)
+    if (before.purpose !== 'drill') requireIssuer(caller, before.level, before.eventType, await issuingPolicy(trx))
     requireState(before, 'issued', body.version, kind === 'cancelled' ? '只有已发布的预警可以撤销' : '只有已发布的预警可以解除')
     const reason = body.reason.trim()
     if (reason === '') throw badField('reason', kind === 'cancelled' ? '撤销原因' : '解除原因', body.reason, '不能为空')
     const after = await trx.updateTable('warning')
       .set({ status: kind, endedAt: caller.now, endReason: reason, version: sql`version + 1`, updatedAt: caller.now })
       .where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+    // 撤销 is CAP Cancel; 解除 an Update whose responseType is AllClear.
+    await recordSentMessage(trx, {
+      warningId: id, regionCode: after.regionCode, at: caller.now, msgType: kind === 'cancelled' ? 'Cancel' : 'Update',
+      status: after.purpose === 'drill' ? 'Test' : 'Actual', revision: after.revision, actorId: caller.actor.id,
+    })
     await step(trx, caller, id, kind, { reason })
     await enqueueClose(trx, id, kind, caller.now)
     await publish(trx, `warning:${id}`, { kind, status: after.status })

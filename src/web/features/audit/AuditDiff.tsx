@@ -39,8 +39,8 @@ export function AuditDiff({ row }: { row: AuditRow }) {
         column={1}
         style={{ marginTop: 8 }}
         items={[
-          { key: 'hash', label: '本条哈希', children: <Typography.Text code style={{ fontSize: 12, wordBreak: 'break-all' }}>{row.hash}</Typography.Text> },
-          { key: 'prev', label: '上条哈希', children: <Typography.Text code style={{ fontSize: 12, wordBreak: 'break-all' }}>{row.prevHash}</Typography.Text> },
+          { key: 'hash', label: '本条校验码', children: <Typography.Text code style={{ fontSize: 12, wordBreak: 'break-all' }}>{row.hash}</Typography.Text> },
+          { key: 'prev', label: '上条校验码', children: <Typography.Text code style={{ fontSize: 12, wordBreak: 'break-all' }}>{row.prevHash}</Typography.Text> },
         ]}
       />
     </div>

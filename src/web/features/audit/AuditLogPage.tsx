@@ -5,7 +5,7 @@ import { Page, PagedTable, PageHeader, Toolbar } from '../../components/PageTabl
 import { formatSeconds, orBlank } from '../../lib/format.js'
 import { useAsync } from '../../lib/use-async.js'
 import { usePagedList } from '../../lib/use-paged-list.js'
-import { listAudit, listAuditActions, type AuditFilter, type AuditRow } from './api.js'
+import { listAudit, listAuditActions, listAuditEntities, type AuditFilter, type AuditRow } from './api.js'
 import { AuditDiff } from './AuditDiff.js'
 import { VerifyButton } from './VerifyButton.js'
 import './audit.css'
@@ -35,6 +35,7 @@ export function AuditLogPage() {
   const [form] = Form.useForm<FilterValues>()
   const [filter, setFilter] = useState<AuditFilter>({})
   const actions = useAsync(() => listAuditActions(), [])
+  const entities = useAsync(() => listAuditEntities(), [])
   const list = usePagedList((p, signal) => listAudit(p, signal), filter, 50)
 
   const columns: TableColumnsType<AuditRow> = [
@@ -45,15 +46,23 @@ export function AuditLogPage() {
     { title: '操作', dataIndex: 'actionLabel', width: 180, render: (label: string, r) => (
       <span title={r.action}>{label || r.action}</span>
     ) },
-    { title: '对象', key: 'entity', width: 180, render: (_v, r) => (
-      <Typography.Text>{r.entity}{r.entityId ? <Typography.Text type="secondary"> #{r.entityId}</Typography.Text> : null}</Typography.Text>
+    { title: '对象', key: 'entity', width: 240, render: (_v, r) => (
+      <span data-testid="audit-entity" title={r.entityId ? `${r.entity} ${r.entityId}` : r.entity}>
+        <Typography.Text type="secondary">{r.entityLabel}</Typography.Text>
+        {r.entityName ? <> {r.entityName}</> : r.entityId ? <Typography.Text type="secondary" className="sw-num"> 编号 {r.entityId}</Typography.Text> : null}
+      </span>
     ) },
-    { title: '区划', dataIndex: 'regionCode', width: 130, render: (v: string | null) => <span className="sw-num">{orBlank(v)}</span> },
+    { title: '区划', dataIndex: 'regionCode', width: 220, render: (v: string | null, r) => (
+      <span data-testid="audit-region">
+        {r.regionName ?? orBlank(v)}
+        {v && r.regionName ? <Typography.Text type="secondary" className="sw-num"> {v}</Typography.Text> : null}
+      </span>
+    ) },
   ]
 
   return (
     <Page testId="audit-page">
-      <PageHeader title="审计日志" sub="全部写操作与登录记录，按时间倒序；日志以哈希链保护，不可修改" extra={<VerifyButton />} />
+      <PageHeader title="审计日志" sub="全部写操作与登录记录，按时间倒序；每条记录都与前一条环环相扣，不能修改或删除，改动可被校验发现" extra={<VerifyButton />} />
       <Toolbar
         filters={
           <Form form={form} layout="inline" onFinish={(v) => setFilter(toFilter(v))} style={{ rowGap: 8 }}>
@@ -74,7 +83,15 @@ export function AuditLogPage() {
               <Input placeholder="操作人" allowClear style={{ width: 130 }} />
             </Form.Item>
             <Form.Item name="entity">
-              <Input placeholder="对象类型，如 person" allowClear style={{ width: 160 }} />
+              <Select
+                placeholder="全部对象类型"
+                allowClear
+                showSearch={{ optionFilterProp: 'label' }}
+                options={(entities.data ?? []).map((e) => ({ value: e.entity, label: e.label }))}
+                style={{ width: 150 }}
+                popupMatchSelectWidth={false}
+                data-testid="audit-entity-filter"
+              />
             </Form.Item>
             <Form.Item name="entityId">
               <Input placeholder="对象编号" allowClear style={{ width: 100 }} />
@@ -96,7 +113,7 @@ export function AuditLogPage() {
         list={list}
         columns={columns}
         expandable={{ expandedRowRender: (r) => <AuditDiff row={r} /> }}
-        scroll={{ x: 1100 }}
+        scroll={{ x: 1250 }}
         data-testid="audit-table"
       />
     </Page>

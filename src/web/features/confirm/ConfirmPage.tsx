@@ -104,13 +104,20 @@ export function ConfirmPage() {
             />
           )}
           <h1 className="sw-confirm-headline" data-testid="confirm-headline">{w.headline}</h1>
+          {/* Where and when first, then what to do: the SMS carried only the title and this link. */}
+          <dl className="sw-confirm-facts">
+            <dt>影响范围</dt>
+            <dd data-testid="confirm-area">{w.areaDesc}</dd>
+            <dt>起止时间</dt>
+            <dd data-testid="confirm-period">{time(w.onset)} 起，{w.expires ? `至 ${time(w.expires)}` : '直至解除'}</dd>
+          </dl>
+          <section className="sw-confirm-section sw-confirm-todo">
+            <h2>应当采取的措施</h2>
+            <p data-testid="confirm-instruction">{w.instruction}</p>
+          </section>
           <section className="sw-confirm-section">
             <h2>警示事项</h2>
             <p>{w.description}</p>
-          </section>
-          <section className="sw-confirm-section">
-            <h2>应当采取的措施</h2>
-            <p>{w.instruction}</p>
           </section>
           <div className="sw-confirm-time">{w.senderName} · 发布时间：{time(w.issuedAt) || '—'}</div>
         </div>

@@ -7,6 +7,10 @@ export type ConfirmView = {
     headline: string
     level: WarningLevel
     eventType: string
+    areaDesc: string
+    onset: string
+    /** Null: until lifted. */
+    expires: string | null
     description: string
     instruction: string
     senderName: string

@@ -71,6 +71,7 @@ export function InboxPage() {
                       确认收到
                     </Button>
                   )}
+                  {m.link && <Button onClick={() => navigate(m.link!)} data-testid="inbox-escalation-list">查看名单及电话</Button>}
                   {can('warnings.read') && <Button type="link" onClick={() => navigate(`/boards/${m.warningId}`)}>叫应看板</Button>}
                 </Space>
               </Space>

@@ -10,5 +10,5 @@ export const inboxFeature: Feature = {
   label: '我的消息',
   icon: <UnreadBadge><MailOutlined /></UnreadBadge>,
   group: warningsGroup,
-  page: lazy(() => import('./InboxPage.js').then((m) => ({ default: m.InboxPage }))),
+  page: lazy(() => import('./InboxRoutes.js').then((m) => ({ default: m.InboxRoutes }))),
 }

@@ -1,10 +1,11 @@
-import { CheckCircleOutlined, CloseOutlined } from '@ant-design/icons'
+import { CheckCircleOutlined, CloseOutlined, SettingOutlined } from '@ant-design/icons'
 import { Alert, Button, Card, Col, Descriptions, Popconfirm, Progress, Result, Row, Space, Statistic, Tag, Typography } from 'antd'
 import { useEffect, useState } from 'react'
 import { toast } from '../../lib/feedback.js'
 import { reportError } from '../../lib/http.js'
 import { formatTime } from '../../lib/format.js'
 import { commitImport, getImport, listImportRows, type Annex, type CommitSummary, type ImportDetail, type Outcome } from './api.js'
+import { ColumnMapping } from './ColumnMapping.js'
 import { ImportRowsTable } from './ImportRowsTable.js'
 import { IMPORT_STATUS, summaryLines } from './labels.js'
 
@@ -21,7 +22,10 @@ type Props = {
 
 type OutcomeCounts = Record<Exclude<Outcome, 'error'>, number>
 
-/** One import from upload to result: reading progress, preview, confirmation, what was written. */
+/**
+ * One import from upload to result: reading progress, the column mapping (asked for when the
+ * file does not say enough, open to change otherwise), preview, confirmation, what was written.
+ */
 export function ImportPanel({ importId, annex, onChanged, onClose }: Props) {
   const [imp, setImp] = useState<ImportDetail | null>(null)
   const [lost, setLost] = useState(false)
@@ -29,6 +33,7 @@ export function ImportPanel({ importId, annex, onChanged, onClose }: Props) {
   const [counts, setCounts] = useState<OutcomeCounts | null>(null)
   const [committing, setCommitting] = useState(false)
   const [result, setResult] = useState<CommitSummary | null>(null)
+  const [mappingOpen, setMappingOpen] = useState(false)
 
   // Poll while the server works on the batch; stop once it waits for the user or is done.
   useEffect(() => {
@@ -54,8 +59,16 @@ export function ImportPanel({ importId, annex, onChanged, onClose }: Props) {
 
   const status = imp?.status
   useEffect(() => {
-    if (status === 'previewed' || status === 'committed' || status === 'failed') onChanged()
+    if (status === 'previewed' || status === 'committed' || status === 'failed' || status === 'mapping') onChanged()
   }, [status])
+
+  // The file is read again: poll until the new preview is there.
+  const remapped = () => {
+    setMappingOpen(false)
+    setCounts(null)
+    toast.info('已按新的对应关系重新读取')
+    setTick((t) => t + 1)
+  }
 
   // What confirming would do, row by row: counted once the preview is ready.
   useEffect(() => {
@@ -112,6 +125,21 @@ export function ImportPanel({ importId, annex, onChanged, onClose }: Props) {
           {imp.status === 'committing' && <Progress percent={100} status="active" showInfo={false} />}
           {imp.status === 'failed' && <Alert type="error" showIcon title="导入失败" description={imp.message ?? '解析失败'} data-testid="ledger-import-failed" />}
           {imp.meta && <MetaLines imp={imp} />}
+          {imp.status === 'mapping' && <ColumnMapping imp={imp} annex={annex} onSent={remapped} />}
+          {imp.status === 'previewed' && imp.meta?.sheetColumns && (
+            <div style={{ marginBottom: 12 }}>
+              {imp.validRows === 0 && (
+                <Alert type="error" showIcon style={{ marginBottom: 8 }}
+                  title="没有可导入的有效行" description="常见原因是表格的列没有对应上。请核对下面各列的对应关系，改正后重新读取；或修改表格后重新上传。" />
+              )}
+              <Button icon={<SettingOutlined />} onClick={() => setMappingOpen((o) => !o)} data-testid="ledger-mapping-toggle">
+                {mappingOpen || imp.validRows === 0 ? '收起列的对应关系' : '查看或修改列的对应关系'}
+              </Button>
+              {(mappingOpen || imp.validRows === 0) && (
+                <div style={{ marginTop: 8 }}><ColumnMapping imp={imp} annex={annex} onSent={remapped} /></div>
+              )}
+            </div>
+          )}
           {(imp.status === 'previewed' || imp.status === 'committed') && (
             <>
               {imp.message && <Alert type="warning" showIcon title={imp.message} style={{ marginBottom: 12 }} />}
@@ -148,7 +176,12 @@ export function ImportPanel({ importId, annex, onChanged, onClose }: Props) {
                   data-testid="ledger-import-result"
                 />
               )}
-              <ImportRowsTable importId={imp.id} annex={annex} errorRows={imp.errorRows} />
+              {imp.meta?.expected && annex.entity === 'person' && (
+                <Typography.Paragraph type="secondary" data-testid="ledger-preview-people">
+                  按人员计：将新增 {imp.meta.expected.created} 人、更新 {imp.meta.expected.updated} 人、无变化 {imp.meta.expected.unchanged} 人
+                </Typography.Paragraph>
+              )}
+              <ImportRowsTable importId={imp.id} annex={annex} errorRows={imp.errorRows} onRemapped={imp.status === 'previewed' ? remapped : undefined} />
             </>
           )}
         </>
@@ -177,13 +210,13 @@ function MetaLines({ imp }: { imp: ImportDetail }) {
     <>
       <Descriptions
         size="small"
-        column={3}
+        column={{ xs: 1, sm: 2, md: 3 }}
         style={{ marginBottom: 12 }}
         items={[
           { key: 'title', label: '表格标题', children: meta.title || '—' },
           { key: 'unit', label: '填报单位', children: meta.fillUnit || '—' },
           { key: 'date', label: '填报日期', children: meta.fillDate || '—' },
-          { key: 'cols', label: '识别的列', span: 3, children: found.length ? found.map((c) => <Tag key={c} style={{ marginBlock: 1 }}>{c}</Tag>) : '—' },
+          { key: 'cols', label: '识别的列', span: 'filled', children: found.length ? found.map((c) => <Tag key={c} style={{ marginBlock: 1, whiteSpace: 'normal' }}>{c}</Tag>) : '—' },
         ]}
       />
       {meta.columnsMissing.length > 0 && (

@@ -9,14 +9,16 @@ import { useCan } from '../../shell/session.js'
 import { downloadWorkbook, exportUrl, listAnnexes, templateUrl, uploadLedger } from './api.js'
 import { ImportHistory } from './ImportHistory.js'
 import { ImportPanel } from './ImportPanel.js'
+import { annexOptions } from './labels.js'
 
 /** What offices save ledgers as; the server tells the formats apart by content. */
 const ACCEPT = '.xlsx,.xlsm,.xls,.et,.csv,.txt'
 
 /**
- * 台账导入导出: the annexes of the 排摸方案 (附件2–7) written out for the chosen region, blank
- * templates, and the import of filled-in ledgers: upload, preview with every problem named by
- * row and column, then one confirmation that writes all valid rows together.
+ * 台账导入导出: every table offices keep in Excel — the annexes of the 排摸方案 (附件1–7), experts,
+ * shelters, risk points, storage points, suppliers with their agreements — written out for the
+ * chosen region, blank templates, and the import of filled-in ledgers: upload, preview with every
+ * problem named by row and column, then one confirmation that writes all valid rows together.
  */
 export function LedgerPage() {
   const can = useCan()
@@ -66,12 +68,12 @@ export function LedgerPage() {
       <PageHeader title="台账导入导出" sub={`当前区划：${region.name}。导出该区划及下级的台账；导入的数据记入该区划及下级`} />
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={10}>
-          <Card size="small" title="台账附件" style={{ height: '100%' }}>
+          <Card size="small" title="台账" style={{ height: '100%' }}>
             <Select
               value={annex?.key}
               onChange={(k: string) => { setAnnexKey(k); setImportId(null) }}
               loading={annexes.loading}
-              options={list.map((a) => ({ value: a.key, label: `附件${a.key.replace(/^annex/, '')} ${a.title}` }))}
+              options={annexOptions(list)}
               style={{ width: '100%', marginBottom: 12 }}
               data-testid="ledger-annex"
             />
@@ -107,7 +109,7 @@ export function LedgerPage() {
                 >
                   <p className="ant-upload-drag-icon"><InboxOutlined /></p>
                   <p className="ant-upload-text">点击或拖入 Excel / CSV 文件</p>
-                  <p className="ant-upload-hint">按所选附件读取（{annex ? `附件${annex.key.replace(/^annex/, '')}` : '请先选择附件'}）；上传后先预览，确认后才写入</p>
+                  <p className="ant-upload-hint">按所选台账读取（{annex ? annex.fullTitle : '请先选择台账'}）；上传后先预览，确认后才写入</p>
                 </Upload.Dragger>
                 {uploading && (
                   <div style={{ marginTop: 12 }} data-testid="ledger-upload-progress">

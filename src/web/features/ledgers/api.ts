@@ -1,11 +1,11 @@
 import type { Static } from 'typebox'
 import type {
-  AnnexInfo, CommitSummary, ImportDetail, ImportListQuery, ImportRow, Outcome, Problem,
+  AnnexInfo, CommitSummary, ImportDetail, ImportListQuery, ImportRow, MappingBody, Outcome, Problem,
 } from '../../../server/features/ledgers/schema.js'
 import { csrfHeader, http, reportError, toApiError, type Paged } from '../../lib/http.js'
 
 export type Annex = Static<typeof AnnexInfo>
-export type { CommitSummary, ImportDetail, ImportRow, Outcome, Problem }
+export type { CommitSummary, ImportDetail, ImportRow, MappingBody, Outcome, Problem }
 
 export const listAnnexes = () => http.get<Annex[]>('/api/ledgers/annexes')
 export const getImport = (id: number, signal?: AbortSignal) => http.get<ImportDetail>(`/api/ledgers/imports/${id}`, undefined, { signal })
@@ -15,6 +15,12 @@ export const listImportRows = (id: number, q: RowsQuery, signal?: AbortSignal) =
   http.get<Paged<ImportRow>>(`/api/ledgers/imports/${id}/rows`, q, { signal })
 export const listImports = (q: ImportListQuery, signal?: AbortSignal) => http.get<Paged<ImportDetail>>('/api/ledgers/imports', q, { signal })
 export const commitImport = (id: number) => http.post<CommitSummary>(`/api/ledgers/imports/${id}/commit`, {}, { quiet: true })
+/**
+ * How the file's columns are to be read (and where its rows belong, which region an ambiguous
+ * name means); the server reads the file again and remembers the mapping for the next file of
+ * the same header.
+ */
+export const remapImport = (id: number, body: MappingBody) => http.put<{ importId: number }>(`/api/ledgers/imports/${id}/mapping`, body)
 /** Removes a batch that was not committed (parsing, previewed or failed); a committed one stays as the record. */
 export const deleteImport = (id: number) => http.del<{ ok: boolean }>(`/api/ledgers/imports/${id}`)
 

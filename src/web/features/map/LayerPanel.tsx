@@ -1,5 +1,7 @@
 import { DownloadOutlined } from '@ant-design/icons'
 import { Button, Checkbox, Input, Radio, Select, Space, Tooltip, Typography } from 'antd'
+import { Link } from 'react-router'
+import { SKETCH_HINT, SKETCH_LABEL } from '../../../domain/map/position-sources.js'
 import { CONDITIONS } from '../../../domain/resources/kinds.js'
 import type { BasemapKey, LayerCount, MapConfig, MapLayer } from './api.js'
 import { LEGEND } from './map-helpers.js'
@@ -59,6 +61,14 @@ export function LayerPanel(p: Props) {
             </label>
           )
         })}
+        <Tooltip title={SKETCH_HINT}>
+          <div className="sw-map-legend-row" data-testid="map-legend-sketch">
+            <span style={{ width: 16 }} />
+            <span className="sw-map-swatch sw-map-swatch-sketch" />
+            <span className="sw-map-legend-label">{SKETCH_LABEL}（空心点、虚线框）</span>
+            <Link to="/region-positions" data-testid="map-legend-positions">区划位置</Link>
+          </div>
+        </Tooltip>
       </div>
 
       <div className="sw-map-card-title">筛选</div>

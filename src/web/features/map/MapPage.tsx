@@ -2,6 +2,7 @@ import { EnvironmentOutlined } from '@ant-design/icons'
 import { App, Button, Spin, Typography } from 'antd'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { createPortal } from 'react-dom'
+import { SKETCH_HINT, SKETCH_LABEL } from '../../../domain/map/position-sources.js'
 import { toast } from '../../lib/feedback.js'
 import { useAsync } from '../../lib/use-async.js'
 import { useRegionFilter } from '../../shell/region-filter.js'
@@ -232,7 +233,9 @@ function MapView({ config }: { config: MapConfig }) {
     const points: Array<[number, number]> = [[nearest.at.lng, nearest.at.lat], ...nearest.results.flatMap((r) => r.holdings.map((h) => [h.lng, h.lat] as [number, number]))]
     if (points.length > 1) {
       const bounds = points.reduce((b, p) => b.extend(p), new maplibregl.LngLatBounds(points[0], points[0]))
-      map.fitBounds(bounds, { padding: { top: 60, bottom: 60, left: 300, right: 460 }, maxZoom: 14 })
+      // Clear of the layer and nearest panels; on a phone the nearest panel covers the map anyway.
+      const narrow = map.getContainer().clientWidth < 768
+      map.fitBounds(bounds, { padding: narrow ? 24 : { top: 60, bottom: 60, left: 300, right: 460 }, maxZoom: 14 })
     } else {
       map.easeTo({ center: points[0], zoom: Math.max(map.getZoom(), 12) })
     }
@@ -255,8 +258,13 @@ function MapView({ config }: { config: MapConfig }) {
     let markers: maplibregl.Marker[] = []
     fetchMapRegions(region.code, ac.signal).then((regions) => {
       if (ac.signal.aborted) return
-      markers = regions.slice(0, 200).map((r) => new maplibregl.Marker({ element: htmlMarker('sw-map-region-label', r.name) })
-        .setLngLat([r.lng, r.lat]).addTo(map))
+      markers = regions.slice(0, 200).map((r) => {
+        // A sketch position says nothing of the real place: the label is dashed and says so.
+        const sketch = r.positionSource === 'sketch'
+        const el = htmlMarker(sketch ? 'sw-map-region-label sw-map-region-sketch' : 'sw-map-region-label', sketch ? `${r.name}（示意）` : r.name)
+        if (sketch) el.title = `${SKETCH_LABEL}：${SKETCH_HINT}`
+        return new maplibregl.Marker({ element: el }).setLngLat([r.lng, r.lat]).addTo(map)
+      })
     }).catch(() => {})
     return () => {
       ac.abort()

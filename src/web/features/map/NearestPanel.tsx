@@ -5,6 +5,7 @@ import { CRS_KEYS, type Crs } from '../../../domain/map/crs.js'
 import { TEAM_SPECIALITIES } from '../../../domain/resources/kinds.js'
 import { toast } from '../../lib/feedback.js'
 import { findNearest, type Holding, type NearestPlace, type NearestReply, type Need } from './api.js'
+import { CallContact } from './CallContact.js'
 import { formatDistance, layerLabel, NEED_PRESETS, needComplete, parseLngLat } from './map-helpers.js'
 import { VillageSearch } from './VillageSearch.js'
 
@@ -64,22 +65,29 @@ function NeedRow({ need, onChange, onRemove }: { need: Need; onChange: (n: Need)
   )
 }
 
+/**
+ * One holding: what, where, how far in a straight line, how much is taken, and whom to call —
+ * the keeper first (see domain/resources/contacts.ts); the others on request.
+ */
 function HoldingLine({ h, onFocus }: { h: Holding; onFocus: () => void }) {
+  const [others, setOthers] = useState(false)
   const amount = h.quantity != null ? `${h.quantity}${h.unit ?? ''}` : h.headcount != null ? `${h.headcount}人` : h.capacity != null ? `可容纳${h.capacity}人` : ''
+  const rest = h.contacts.filter((c) => c.personId !== h.contact?.personId)
   return (
-    <div className="sw-map-holding" data-testid="nearest-holding" onClick={onFocus} role="button" tabIndex={0}>
-      <div>
-        <Typography.Text strong>{h.name}</Typography.Text>
-        <Typography.Text type="secondary"> {h.layer === 'supply' ? '物资' : layerLabel(h.layer)} · {h.regionName}{h.storagePointName ? ` · ${h.storagePointName}` : ''}</Typography.Text>
-      </div>
-      <div className="sw-num">
-        {formatDistance(h.distanceKm)} · 现有 {amount} · 调用 <b>{h.take}</b>
-      </div>
-      {h.contact && (
+    <div className="sw-map-holding" data-testid="nearest-holding">
+      <div className="sw-map-holding-place" onClick={onFocus} role="button" tabIndex={0} title="在地图上查看">
         <div>
-          联系：{h.contact.name}{h.contact.post ? `（${h.contact.post}）` : ''} <span className="sw-num">{h.contact.mobile ?? ''}</span>
+          <Typography.Text strong>{h.name}</Typography.Text>
+          <Typography.Text type="secondary"> {h.layer === 'supply' ? '物资' : layerLabel(h.layer)} · {h.regionName}{h.storagePointName ? ` · ${h.storagePointName}` : ''}</Typography.Text>
         </div>
-      )}
+        <div className="sw-num">
+          直线 {formatDistance(h.distanceKm)} · 现有 {amount} · 调用 <b>{h.take}</b>
+        </div>
+      </div>
+      {h.contact ? <CallContact contact={h.contact} /> : <Typography.Text type="secondary">未登记联系人</Typography.Text>}
+      {rest.length > 0 && (others
+        ? rest.map((c) => <CallContact key={c.personId} contact={c} />)
+        : <Button type="link" size="small" className="sw-map-contact-more" onClick={() => setOthers(true)}>其他联系人（{rest.length}）</Button>)}
     </div>
   )
 }
@@ -194,6 +202,7 @@ export function NearestPanel({ picking, onPicking, mapPoint, onReply, onFocus, o
       {reply && (
         <div className="sw-map-results" data-testid="nearest-results">
           {reply.at.regionName && <Typography.Text type="secondary">地点：{reply.at.regionName}</Typography.Text>}
+          <Typography.Text type="secondary" data-testid="nearest-distance-note">{reply.distanceNote}</Typography.Text>
           {reply.results.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="没有结果" />}
           {reply.results.map((r, i) => (
             <div key={i} className="sw-map-result">

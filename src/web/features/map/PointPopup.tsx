@@ -1,9 +1,11 @@
-import { Button, Descriptions, Spin, Tag, Typography } from 'antd'
+import { Button, Descriptions, Spin, Tag, Tooltip, Typography } from 'antd'
 import { Link } from 'react-router'
+import { positionSourceLabel, SKETCH_HINT, SKETCH_LABEL } from '../../../domain/map/position-sources.js'
 import { formatTime, orBlank } from '../../lib/format.js'
 import { useAsync } from '../../lib/use-async.js'
 import { useCan } from '../../shell/session.js'
-import { fetchPoint, type Contact, type MapLayer, type PointDetail } from './api.js'
+import { fetchPoint, type MapLayer, type PointDetail } from './api.js'
+import { CallContact } from './CallContact.js'
 import { MOVABLE_LAYERS } from './map-helpers.js'
 
 type Props = {
@@ -13,19 +15,7 @@ type Props = {
   onMove: (p: PointDetail) => void
 }
 
-/** Who to call: name, post and the masked number (the popup has no person id to reveal by). */
-function ContactLine({ c }: { c: Contact | null }) {
-  if (!c) return <span>—</span>
-  return (
-    <span>
-      {c.name}
-      {c.post && <Typography.Text type="secondary">（{c.post}）</Typography.Text>}
-      {c.mobile && <span className="sw-num" data-testid="masked-phone"> {c.mobile}</span>}
-    </span>
-  )
-}
-
-/** What a clicked point is, how much of it, who answers for it and how current that is. */
+/** What a clicked point is, how much of it, whom to call about it and how current that is. */
 export function PointPopup({ layer, id, onMove }: Props) {
   const can = useCan()
   const { data, loading } = useAsync(() => fetchPoint(layer, id), [layer, id])
@@ -38,6 +28,9 @@ export function PointPopup({ layer, id, onMove }: Props) {
         <Typography.Text strong>{data.name}</Typography.Text>
         <Tag>{data.kindLabel}</Tag>
         {data.stale && <Tag color="orange">待核实</Tag>}
+        {data.positionSource === 'sketch' && (
+          <Tooltip title={SKETCH_HINT}><Tag color="default" style={{ borderStyle: 'dashed' }} data-testid="map-popup-sketch">{SKETCH_LABEL}</Tag></Tooltip>
+        )}
       </div>
       <Descriptions size="small" column={1} colon={false} styles={{ label: { width: 64 } }}>
         <Descriptions.Item label="区划">{data.regionName}</Descriptions.Item>
@@ -46,10 +39,15 @@ export function PointPopup({ layer, id, onMove }: Props) {
           <Descriptions.Item label="数量"><span className="sw-num">{data.quantity}</span> {data.unit ?? ''}</Descriptions.Item>
         )}
         {data.condition && <Descriptions.Item label="状态">{data.conditionLabel ?? data.condition}</Descriptions.Item>}
-        <Descriptions.Item label="负责人"><ContactLine c={data.responsible} /></Descriptions.Item>
-        <Descriptions.Item label="联络人"><ContactLine c={data.liaison} /></Descriptions.Item>
         <Descriptions.Item label="核实">{formatTime(data.confirmedAt)}</Descriptions.Item>
+        {data.positionSource && <Descriptions.Item label="位置">{positionSourceLabel(data.positionSource)}</Descriptions.Item>}
       </Descriptions>
+      {/* Keeper first, then responsible, leader, liaison: who can hand the goods over. */}
+      <div className="sw-map-popup-contacts" data-testid="map-popup-contacts">
+        {data.contacts.length > 0
+          ? data.contacts.map((c) => <CallContact key={c.personId} contact={c} />)
+          : <Typography.Text type="secondary">未登记联系人</Typography.Text>}
+      </div>
       {data.supplies && data.supplies.length > 0 && (
         <div className="sw-map-popup-supplies">
           {data.supplies.slice(0, 8).map((s) => (

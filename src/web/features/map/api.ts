@@ -1,4 +1,5 @@
 import type { Crs } from '../../../domain/map/crs.js'
+import type { PositionSource } from '../../../domain/map/position-sources.js'
 import { http } from '../../lib/http.js'
 
 import type { Static } from 'typebox'
@@ -6,8 +7,9 @@ import type { DrawnLayer } from '../../../domain/map/layers.js'
 import type { Need } from '../../../domain/map/needs.js'
 import type { CountsReply, MapConfig as ServerMapConfig, PointReply } from '../../../server/features/map/schema.js'
 import type { Holding, NearestAt, NearestResult } from '../../../server/features/nearest/schema.js'
+import type { HandoverContact } from '../../../server/features/resources/handover.js'
 
-export type { Holding, Need }
+export type { HandoverContact, Holding, Need }
 export type MapLayer = DrawnLayer
 export type BasemapKey = 'offline' | 'tdt-vec' | 'tdt-img' | 'xyz'
 export type MapConfig = Omit<ServerMapConfig, 'basemaps'> & { basemaps: Array<{ key: BasemapKey; label: string }> }
@@ -31,6 +33,8 @@ export type PointProps = {
   unit?: string | null
   condition?: string | null
   stale: boolean
+  /** 'sketch' is drawn hollow: a position the system invented (示意位置). */
+  positionSource?: PositionSource | null
 }
 export type MapFeature = {
   type: 'Feature'
@@ -39,7 +43,7 @@ export type MapFeature = {
 }
 export type MapFeatureCollection = { type: 'FeatureCollection'; features: MapFeature[]; truncated?: boolean }
 
-export type MapRegion = { code: string; name: string; level: string; lng: number; lat: number }
+export type MapRegion = { code: string; name: string; level: string; lng: number; lat: number; positionSource: PositionSource }
 
 /** The filters shared by the features, counts and export requests. */
 export type MapFilters = {

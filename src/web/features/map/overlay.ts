@@ -20,6 +20,8 @@ const colorByLayer: ExpressionSpecification = [
   '#8c8c8c',
 ] as unknown as ExpressionSpecification
 
+const SKETCH: ExpressionSpecification = ['==', ['get', 'positionSource'], 'sketch']
+
 export function addOverlay(map: MlMap) {
   if (map.getSource(FEATURES_SOURCE)) return
   map.addSource(FEATURES_SOURCE, { type: 'geojson', data: EMPTY })
@@ -50,12 +52,14 @@ export function addOverlay(map: MlMap) {
     source: FEATURES_SOURCE,
     filter: ['!=', ['get', 'cluster'], true],
     paint: {
-      'circle-color': colorByLayer,
+      // A sketch position (示意, invented by the system) is drawn hollow in its layer's colour:
+      // it must never pass for the real place.
+      'circle-color': ['case', SKETCH, '#ffffff', colorByLayer],
       'circle-radius': 6,
       // Not confirmed recently: drawn paler, so stale data is visible at a glance.
       'circle-opacity': ['case', ['get', 'stale'], 0.45, 0.95],
-      'circle-stroke-color': ['case', ['get', 'stale'], '#8c8c8c', '#ffffff'],
-      'circle-stroke-width': 1.5,
+      'circle-stroke-color': ['case', SKETCH, colorByLayer, ['get', 'stale'], '#8c8c8c', '#ffffff'],
+      'circle-stroke-width': ['case', SKETCH, 2.5, 1.5],
     },
   })
   map.addLayer({

@@ -1,9 +1,10 @@
 import { Col, Form, Input, Row, Select } from 'antd'
 import { useMemo } from 'react'
-import { EXPERT_DOMAINS } from '../../../domain/resources/kinds.js'
+import { EXPERT_DOMAINS, GENDERS } from '../../../domain/resources/kinds.js'
 import { orBlank } from '../../lib/format.js'
 import { useAsync } from '../../lib/use-async.js'
 import { listExpertGroups } from './api.js'
+import { DateInput } from './DateInput.js'
 import { optionsOf, type KindConfig } from './kind-config.js'
 
 /** 应急专家: the person record carries the phone, so the 负责人 field is the expert. */
@@ -32,13 +33,18 @@ export const expertKind: KindConfig<'expert'> = {
   ],
   scrollX: 1750,
   blank: () => ({ domain: 'natural' }),
-  toInput: (d) => ({ domain: d.domain, groupCode: d.groupCode, title: d.title, speciality: d.speciality, workUnit: d.workUnit }),
+  // Gender and birth month travel along, so saving the form keeps what a ledger import brought in.
+  toInput: (d) => ({
+    domain: d.domain, groupCode: d.groupCode, title: d.title, speciality: d.speciality, workUnit: d.workUnit, gender: d.gender, bornOn: d.bornOn,
+  }),
   Fields: ExpertFields,
   describe: (r) => [
     { key: 'domain', label: '专业领域', children: r.detail.domainLabel },
     { key: 'group', label: '专家组别', children: orBlank(r.detail.groupName) },
     { key: 'title', label: '职称', children: orBlank(r.detail.title) },
     { key: 'work', label: '工作单位', children: orBlank(r.detail.workUnit) },
+    { key: 'gender', label: '性别', children: orBlank(r.detail.genderLabel) },
+    { key: 'born', label: '出生年月', children: orBlank(r.detail.bornOn?.slice(0, 7) ?? null) },
     { key: 'spec', label: '专长', children: orBlank(r.detail.speciality), span: 2 },
   ],
 }
@@ -74,6 +80,18 @@ function ExpertFields() {
         <Col span={12}>
           <Form.Item name={['detail', 'workUnit']} label="工作单位" rules={[{ max: 100 }]}>
             <Input maxLength={100} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Row gutter={16}>
+        <Col span={12}>
+          <Form.Item name={['detail', 'gender']} label="性别">
+            <Select options={optionsOf(GENDERS)} allowClear />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name={['detail', 'bornOn']} label="出生年月">
+            <DateInput />
           </Form.Item>
         </Col>
       </Row>

@@ -1,30 +1,21 @@
 import { Card, Col, Empty, Row, Segmented, Skeleton, Statistic, Table, Tag, Typography, type TableColumnsType } from 'antd'
 import { useState } from 'react'
 import { TEAM_LEVELS, label } from '../../../domain/resources/kinds.js'
+import { ATTENTION_COUNTS, daysLeftText } from '../../../domain/rollup/report.js'
 import { useAsync } from '../../lib/use-async.js'
 import { formatQuantity } from '../supplies/class-tree.js'
-import { fetchAttention, type AttentionReply } from './api.js'
+import { exportUrl, fetchAttention, type AttentionReply } from './api.js'
+import { ExportButton } from './ExportButton.js'
+import { DemoNote } from '../../components/DemoNote.js'
 
 type Lists = AttentionReply['lists']
-type Counts = AttentionReply['counts']
 
-/** Count cards: label, and whether a non-zero count is an alarm (red) or a reminder (orange). */
-const CARDS: Array<{ key: keyof Counts; title: string; alarm?: boolean }> = [
-  { key: 'expiredSupplies', title: '已过期物资', alarm: true },
-  { key: 'expiringSupplies', title: '即将到期物资' },
-  { key: 'repair', title: '待修物资装备' },
-  { key: 'scrapped', title: '已报废（待处置）' },
-  { key: 'maintenanceDue', title: '应保养装备' },
-  { key: 'agreementsEnded', title: '已到期保供协议', alarm: true },
-  { key: 'agreementsEnding', title: '即将到期保供协议' },
-  { key: 'teamsBelowMinimum', title: '人数不足的队伍', alarm: true },
-  { key: 'teamsUninsured', title: '未投保或保险到期的队伍' },
-  { key: 'stale', title: '超期未确认的记录' },
-]
+/** Count cards: label, and whether a non-zero count is an alarm (red) or a reminder (orange); the export names them alike. */
+const CARDS = ATTENTION_COUNTS
 
 const DAY_OPTIONS = [{ value: 7, label: '7 天' }, { value: 30, label: '30 天' }, { value: 90, label: '90 天' }]
 
-const daysText = (d: number) => (d < 0 ? <Tag color="red">已过期 {-d} 天</Tag> : d === 0 ? <Tag color="orange">今天到期</Tag> : <Tag color="orange">{d} 天后</Tag>)
+const daysText = (d: number) => <Tag color={d < 0 ? 'red' : 'orange'}>{daysLeftText(d)}</Tag>
 
 export function AttentionView({ regionCode }: { regionCode: string }) {
   const [days, setDays] = useState(30)
@@ -62,9 +53,13 @@ export function AttentionView({ regionCode }: { regionCode: string }) {
 
   return (
     <div data-testid="attention-view">
+      <DemoNote show={data?.includesDemo} />
       <div style={{ marginBottom: 12 }}>
         <span style={{ marginRight: 8 }}>提前提醒</span>
         <Segmented options={DAY_OPTIONS} value={days} onChange={(v) => setDays(Number(v))} />
+        <span style={{ marginLeft: 12 }}>
+          <ExportButton url={exportUrl('attention', { regionCode, days })} fallbackName={`attention-${regionCode}.xlsx`} />
+        </span>
       </div>
       <Row gutter={[12, 12]} style={{ marginBottom: 16 }}>
         {CARDS.map((c) => {

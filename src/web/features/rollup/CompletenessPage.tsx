@@ -5,9 +5,11 @@ import { levelOf } from '../../../domain/regions/code.js'
 import { Page, PageHeader } from '../../components/PageTable.js'
 import { useAsync } from '../../lib/use-async.js'
 import { useRegionFilter } from '../../shell/region-filter.js'
-import { fetchCompleteness, type CompletenessRow, type Indicator } from './api.js'
+import { exportUrl, fetchCompleteness, type CompletenessRow, type Indicator } from './api.js'
+import { ExportButton } from './ExportButton.js'
 import { barsHeight, missingBars } from './chart-options.js'
 import { EChart } from './EChart.js'
+import { DemoNote } from '../../components/DemoNote.js'
 
 type Level = 'township' | 'village'
 
@@ -98,9 +100,14 @@ export function CompletenessPage() {
               <Switch size="small" checked={onlyMissing} onChange={(v) => { setOnlyMissing(v); setPage((p) => ({ ...p, page: 1 })) }} data-testid="completeness-only-missing" />
               <span style={{ marginLeft: 6 }}>只看缺项</span>
             </span>
+            <ExportButton
+              url={exportUrl('completeness', { regionCode: region.code, level, onlyMissing: onlyMissing || undefined })}
+              fallbackName={`completeness-${region.code}.xlsx`}
+            />
           </Space>
         }
       />
+      <DemoNote show={data?.includesDemo} />
       <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
         <Col xs={24} lg={10}>
           <Row gutter={[16, 16]}>

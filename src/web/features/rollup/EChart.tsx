@@ -1,4 +1,4 @@
-import { BarChart, type BarSeriesOption } from 'echarts/charts'
+import { BarChart, LineChart, type BarSeriesOption, type LineSeriesOption } from 'echarts/charts'
 import {
   GridComponent, LegendComponent, TooltipComponent,
   type GridComponentOption, type LegendComponentOption, type TooltipComponentOption,
@@ -7,16 +7,18 @@ import * as echarts from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
 import { useEffect, useRef } from 'react'
 
-// Only bar charts are drawn here: registering just these keeps the chunk small.
-echarts.use([BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer])
+// Only bar and line charts are drawn here: registering just these keeps the chunk small.
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer])
 
 export type BarOption = echarts.ComposeOption<BarSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>
+/** A curve over time (the 叫应 board's confirmations). */
+export type LineOption = echarts.ComposeOption<LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>
 
 /** What a click on a bar tells: the category (a region's name) and its index. */
 export type BarClick = { name: string; dataIndex: number }
 
 type Props = {
-  option: BarOption
+  option: BarOption | LineOption
   height: number
   onClick?: (e: BarClick) => void
   'data-testid'?: string

@@ -1,13 +1,11 @@
 import { Card, Col, Empty, Progress, Row, Skeleton, Statistic, Table, Typography, type TableColumnsType } from 'antd'
+import { freshPercent } from '../../../domain/rollup/report.js'
 import { useAsync } from '../../lib/use-async.js'
-import { fetchFreshness, type FreshnessReply } from './api.js'
+import { exportUrl, fetchFreshness, type FreshnessReply } from './api.js'
+import { ExportButton } from './ExportButton.js'
+import { DemoNote } from '../../components/DemoNote.js'
 
 type Line = { key: string; label: string; records: number; stale: number }
-
-/** Share confirmed within the period; an empty set counts as fully fresh rather than 0 %. */
-function freshPercent(records: number, stale: number): number {
-  return records === 0 ? 100 : Math.round(((records - stale) / records) * 100)
-}
 
 const columns = (first: string): TableColumnsType<Line> => [
   { title: first, dataIndex: 'label', width: 180 },
@@ -33,6 +31,7 @@ export function FreshnessView({ regionCode }: { regionCode: string }) {
 
   return (
     <div data-testid="freshness-view">
+      <DemoNote show={data.includesDemo} />
       <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
         <Col xs={12} md={6}><Card size="small"><Statistic title="记录总数" value={data.total.records} /></Card></Col>
         <Col xs={12} md={6}><Card size="small"><Statistic title="待确认" value={data.total.stale} styles={{ content: { color: data.total.stale ? '#d46b08' : undefined } }} /></Card></Col>
@@ -45,6 +44,9 @@ export function FreshnessView({ regionCode }: { regionCode: string }) {
         </Col>
       </Row>
       <Typography.Paragraph type="secondary">
+        <span style={{ float: 'right' }}>
+          <ExportButton url={exportUrl('freshness', { regionCode })} fallbackName={`freshness-${regionCode}.xlsx`} />
+        </span>
         超过 {data.freshnessDays} 天未确认（或从未确认）的记录为“待确认”。核实后在各列表中点“仍有效”，或勾选多条批量确认。
       </Typography.Paragraph>
       <Row gutter={[16, 16]}>

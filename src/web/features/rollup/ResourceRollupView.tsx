@@ -2,6 +2,7 @@ import { Card, Col, Empty, Row, Skeleton, Statistic, Table, Tag, Typography, typ
 import { RESOURCE_KIND_KEYS, RESOURCE_KINDS } from '../../../domain/resources/kinds.js'
 import { useAsync } from '../../lib/use-async.js'
 import { fetchResourceRollup, type ResourceRollup } from './api.js'
+import { DemoNote } from '../../components/DemoNote.js'
 
 type Child = ResourceRollup['children'][number]
 
@@ -46,6 +47,7 @@ export function ResourceRollupView({ regionCode, onDrill }: { regionCode: string
 
   return (
     <div data-testid="rollup-resources">
+      <DemoNote show={data.includesDemo} />
       <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
         {cards.map((c) => (
           <Col key={c.title} xs={12} md={8} xl={4}>

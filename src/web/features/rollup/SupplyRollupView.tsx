@@ -5,6 +5,7 @@ import { formatQuantity } from '../supplies/class-tree.js'
 import { fetchSupplyRollup, type SupplyRollup, type SupplyRollupQuery } from './api.js'
 import { barsHeight, topClassBars } from './chart-options.js'
 import { EChart } from './EChart.js'
+import { DemoNote } from '../../components/DemoNote.js'
 
 type Child = SupplyRollup['children'][number]
 type ByName = SupplyRollup['byName'][number]
@@ -52,6 +53,7 @@ export function SupplyRollupView({ regionCode, filter, onDrill }: Props) {
 
   return (
     <div data-testid="rollup-supplies">
+      <DemoNote show={data.includesDemo} />
       <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
         <Col xs={12} md={6}>
           <Card size="small">

@@ -5,6 +5,17 @@ import { Page, PageHeader } from '../../components/PageTable.js'
 import { toast } from '../../lib/feedback.js'
 import { readGatewaySettings, rotateGatewaySecret, type GatewaySettings } from './api.js'
 
+const PROVIDER_ROWS = [
+  ['aliyunSmsReport', '阿里云短信状态报告（SmsReport）'], ['aliyunSmsUp', '阿里云上行短信（SmsUp）'], ['aliyunVoiceReport', '阿里云语音呼叫记录（VoiceReport）'],
+  ['tencentSmsStatus', '腾讯云短信状态回调'], ['tencentSmsReply', '腾讯云短信回复回调'], ['tencentVoice', '腾讯云语音消息回调'],
+] as const
+
+/** The cloud providers' callback URLs, shown when one is chosen; each holds a token derived from the secret. */
+function providerRows(urls: GatewaySettings['providerCallbackUrls']) {
+  if (!urls) return []
+  return PROVIDER_ROWS.map(([key, label]) => ({ key, label, children: <Typography.Text copyable>{urls[key]}</Typography.Text> }))
+}
+
 /**
  * What the system administrator enters in the SMS and voice gateways so that their receipts,
  * replies and call results are taken: the callback secret, how to sign, and where to post. The
@@ -75,6 +86,7 @@ export function GatewaySettingsPage() {
             { key: 'receipt', label: '短信回执地址', children: <Typography.Text copyable>{settings.callbackUrls.smsReceipt}</Typography.Text> },
             { key: 'reply', label: '短信回复地址', children: <Typography.Text copyable>{settings.callbackUrls.smsReply}</Typography.Text> },
             { key: 'voice', label: '语音呼叫结果地址', children: <Typography.Text copyable>{settings.callbackUrls.voiceResult}</Typography.Text> },
+            ...providerRows(settings.providerCallbackUrls),
             {
               key: 'allow', label: '网关地址白名单',
               children: settings.allow.length > 0

@@ -1,4 +1,4 @@
-import { ApiOutlined } from '@ant-design/icons'
+import { ApiOutlined, SafetyCertificateOutlined } from '@ant-design/icons'
 import { lazy } from 'react'
 import type { Feature } from '../../shell/feature.js'
 
@@ -8,4 +8,12 @@ export const gatewaySettingsFeature: Feature = {
   icon: <ApiOutlined />,
   anyOf: ['system.settings'],
   page: lazy(() => import('./GatewaySettingsPage.js').then((m) => ({ default: m.GatewaySettingsPage }))),
+}
+
+export const issuingSettingsFeature: Feature = {
+  path: 'issuing-settings',
+  label: '预警发布规则',
+  icon: <SafetyCertificateOutlined />,
+  anyOf: ['system.settings'],
+  page: lazy(() => import('./IssuingSettingsPage.js').then((m) => ({ default: m.IssuingSettingsPage }))),
 }

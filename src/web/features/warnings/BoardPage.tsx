@@ -9,11 +9,9 @@ import { useAsync } from '../../lib/use-async.js'
 import { useMe } from '../../shell/session.js'
 import { EChart } from '../rollup/EChart.js'
 import { RegionTrail } from '../rollup/RegionTrail.js'
-import {
-  boardEventsUrl, capXmlUrl, fetchBoard, fetchSilent, fetchVillages, getWarning, type Board, type SilentRecipient, type Warning,
-} from './api.js'
+import { boardEventsUrl, capXmlUrl, fetchBoard, fetchVillages, getWarning, type Board, type Warning } from './api.js'
 import { BoardNumbers } from './BoardNumbers.js'
-import { barsHeight, levelBars, regionBars } from './board-charts.js'
+import { barsHeight, confirmationCurve, levelBars, regionBars } from './board-charts.js'
 import { CloseDialog, type Closing } from './CloseDialog.js'
 import { canIssueLevel } from './issue.js'
 import { channelLabel, formatDuration } from './labels.js'
@@ -65,11 +63,6 @@ function ChannelTable({ rows }: { rows: Board['channels'] }) {
       ]}
     />
   )
-}
-
-function silentRows(reply: SilentRecipient[] | { items: SilentRecipient[] } | undefined): SilentRecipient[] {
-  if (!reply) return []
-  return Array.isArray(reply) ? reply : reply.items
 }
 
 function BoardHeader({ warning, board, live, onUpdate, onClose }: {
@@ -140,7 +133,6 @@ export function BoardPage() {
   const warning = useAsync(() => getWarning(warningId), [warningId, Math.floor(tick / 3)])
   const [board, setBoard] = useState<Board | null>(null)
   const villages = useAsync((signal) => fetchVillages(warningId, signal), [warningId, tick])
-  const silent = useAsync((signal) => fetchSilent(warningId, signal), [warningId, tick])
   const [person, setPerson] = useState<number | null>(null)
   const [closing, setClosing] = useState<Closing | null>(null)
   const [updating, setUpdating] = useState(false)
@@ -183,7 +175,8 @@ export function BoardPage() {
 
   const drill = (code: string) => setParams(code === w.regionCode || !isWithin(code, w.regionCode) ? {} : { region: code })
   const byRegion = board ? regionBars(board.byRegion) : null
-  const silentList = silentRows(silent.data)
+  // The list is fetched again whenever the counts move: its total is always the board's 未叫醒.
+  const silentRefresh = board ? `${board.totals.silent}:${board.totals.acknowledged}:${board.totals.recipients}:${tick}` : ''
 
   return (
     <Page testId="board-page">
@@ -192,7 +185,7 @@ export function BoardPage() {
         <>
           <Row gutter={[16, 16]}>
             <Col xs={24} xxl={17}>
-              <BoardNumbers totals={board.totals} drill={w.purpose === 'drill'} />
+              <BoardNumbers totals={board.totals} percent={board.confirmedPercent} drill={w.purpose === 'drill'} />
               <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
                 <Col xs={24} lg={10}>
                   <Card size="small" title="按层级">
@@ -212,6 +205,11 @@ export function BoardPage() {
                     ) : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="该区划没有下级接收人" />}
                   </Card>
                 </Col>
+                <Col xs={24}>
+                  <Card size="small" title="确认进度（自发布起）">
+                    <EChart option={confirmationCurve(board.curve)} height={220} data-testid="board-curve" />
+                  </Card>
+                </Col>
               </Row>
             </Col>
             <Col xs={24} xxl={7}>
@@ -222,8 +220,8 @@ export function BoardPage() {
           </Row>
           <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
             <Col xs={24} xl={14}>
-              <Card size="small" title={<span>未叫醒名单 <Tag color={silentList.length > 0 ? 'red' : 'green'}>{silentList.length} 人</Tag></span>}>
-                <SilentTable rows={silentList} loading={silent.loading && !silent.data} onOpen={setPerson} />
+              <Card size="small" title={<span>未叫醒名单 <Tag color={board.totals.silent > 0 ? 'red' : 'green'} data-testid="board-silent-tag">{board.totals.silent} 人</Tag></span>}>
+                <SilentTable warningId={warningId} refresh={silentRefresh} onOpen={setPerson} />
               </Card>
             </Col>
             <Col xs={24} xl={10}>

@@ -23,7 +23,9 @@ export function ImportCapButton({ onImported }: { onImported: (w: Warning) => vo
     setBusy(true)
     try {
       const w = await importCap(await file.text())
-      toast.success('已导入为预警草稿，请核对范围和发送渠道后提交')
+      // A repeat or an attached update is news the officer must read, not a passing toast.
+      if (w.imported.outcome === 'created') toast.success(w.imported.message)
+      else modal.info({ title: w.imported.outcome === 'duplicate' ? '该报文已导入过' : '已关联到已有预警', content: w.imported.message })
       onImported(w)
     } catch (e) {
       modal.error({ title: '无法导入该 CAP 文件', content: isApiError(e) ? e.message : String(e) })

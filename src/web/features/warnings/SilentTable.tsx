@@ -1,9 +1,12 @@
 import { REGION_LEVEL_LABELS } from '../../../domain/regions/code.js'
-import { Table, Tag, Typography, type TableColumnsType } from 'antd'
+import { Tag, Typography, type TableColumnsType } from 'antd'
+import { useEffect, useRef } from 'react'
 import { MaskedPhone } from '../../components/MaskedPhone.js'
+import { PagedTable } from '../../components/PageTable.js'
 import { orBlank } from '../../lib/format.js'
+import { usePagedList } from '../../lib/use-paged-list.js'
 import { revealPersonPhones } from '../directory/people-api.js'
-import type { SilentRecipient } from './api.js'
+import { fetchSilent, type SilentRecipient } from './api.js'
 import { RECIPIENT_STATE_COLORS, recipientStateLabel, stepLabel } from './labels.js'
 
 function doorKnock(r: SilentRecipient) {
@@ -12,8 +15,20 @@ function doorKnock(r: SilentRecipient) {
   return <span><Tag color="green">已上门</Tag>{r.doorKnockResult}</span>
 }
 
-/** 未叫醒名单: called and still silent, or unreachable; whom the township must go and see. */
-export function SilentTable({ rows, loading, onOpen }: { rows: SilentRecipient[]; loading: boolean; onOpen: (personId: number) => void }) {
+/**
+ * 未叫醒名单: called and still silent, or unreachable; whom the township must go and see. Paged
+ * on the server, and fetched again whenever the board's counts move (`refresh`), so its total is
+ * the board's 未叫醒 number.
+ */
+export function SilentTable({ warningId, refresh, onOpen }: { warningId: number; refresh: string; onOpen: (personId: number) => void }) {
+  const list = usePagedList((q, signal) => fetchSilent(warningId, { page: q.page, pageSize: q.pageSize }, signal), { warningId }, 10)
+  const { reload } = list
+  const shown = useRef(refresh)
+  useEffect(() => {
+    if (shown.current === refresh) return
+    shown.current = refresh
+    reload()
+  }, [refresh, reload])
   const columns: TableColumnsType<SilentRecipient> = [
     { title: '姓名', dataIndex: 'name', width: 100, render: (v: string, r) => <Typography.Link onClick={() => onOpen(r.personId)}>{v}</Typography.Link> },
     { title: '职务', dataIndex: 'post', width: 140, ellipsis: true, render: orBlank },
@@ -24,14 +39,10 @@ export function SilentTable({ rows, loading, onOpen }: { rows: SilentRecipient[]
     { title: '上门叫应', key: 'knock', render: (_v, r) => doorKnock(r) },
   ]
   return (
-    <Table<SilentRecipient>
+    <PagedTable<SilentRecipient>
+      list={list}
       rowKey="personId"
-      size="small"
-      bordered
-      loading={loading}
       columns={columns}
-      dataSource={rows}
-      pagination={{ pageSize: 10, size: 'small', showTotal: (t) => `共 ${t} 人` }}
       locale={{ emptyText: '没有未叫醒的人员' }}
       scroll={{ x: 900 }}
       data-testid="board-silent"

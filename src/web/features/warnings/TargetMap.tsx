@@ -3,6 +3,7 @@ import { Button, InputNumber, Space, Typography } from 'antd'
 import type { GeoJSONSource } from 'maplibre-gl'
 import { useEffect, useRef, useState } from 'react'
 import { roundCoord } from '../../../domain/map/crs.js'
+import { SKETCH_LABEL } from '../../../domain/map/position-sources.js'
 import { clickedRingToCap, targetShapes, type Shapes } from './geo.js'
 import { mapStart, maplibregl, newOfflineMap, villageDots } from './maplibre.js'
 
@@ -48,7 +49,17 @@ export function TargetMap({ value, onChange }: { value: Shapes; onChange: (v: Sh
       mapRef.current = map
       map.on('load', () => {
         map!.addSource('wt-villages', { type: 'geojson', data: EMPTY })
-        map!.addLayer({ id: 'wt-villages', type: 'circle', source: 'wt-villages', paint: { 'circle-radius': 2.5, 'circle-color': '#8c9bab', 'circle-opacity': 0.7 } })
+        // Sketch positions (示意) hollow: a shape drawn around them may miss the real village.
+        map!.addLayer({
+          id: 'wt-villages', type: 'circle', source: 'wt-villages',
+          paint: {
+            'circle-radius': ['case', ['get', 'sketch'], 3, 2.5],
+            'circle-color': ['case', ['get', 'sketch'], '#ffffff', '#4a5868'],
+            'circle-opacity': 0.8,
+            'circle-stroke-color': ['case', ['get', 'sketch'], '#8c9bab', '#ffffff'],
+            'circle-stroke-width': ['case', ['get', 'sketch'], 1.2, 0.5],
+          },
+        })
         void villageDots().then((fc) => (map?.getSource('wt-villages') as GeoJSONSource | undefined)?.setData(fc))
         map!.addSource(SHAPES, { type: 'geojson', data: EMPTY })
         map!.addSource(DRAFT, { type: 'geojson', data: EMPTY })
@@ -126,7 +137,9 @@ export function TargetMap({ value, onChange }: { value: Shapes; onChange: (v: Sh
         {mode !== 'idle' && <Typography.Text type="secondary">{mode === 'circle' ? '在地图上点击圆心' : '依次点击各顶点，至少 3 点'}</Typography.Text>}
       </Space>
       <div ref={box} style={{ height: 280, border: '1px solid #e5e9f0', borderRadius: 4 }} data-ready={ready} data-testid="target-map-canvas" />
-      <Typography.Text type="secondary" style={{ fontSize: 12 }}>灰点为辖区内各村（社区）的位置；位置在圈定范围内的区划，其责任人将收到预警。</Typography.Text>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="target-map-legend">
+        深色实心点为辖区内各村（社区）已导入、标注或测绘的位置；空心点为{SKETCH_LABEL}（系统自动摆放，不代表实际地点）。位置在圈定范围内的区划，其责任人将收到预警。
+      </Typography.Text>
       {(value.circles.length > 0 || value.polygons.length > 0) && (
         <div style={{ marginTop: 8 }}>
           {value.circles.map((c, i) => (

@@ -1,5 +1,6 @@
-import type { GeoJSONSource } from 'maplibre-gl'
+import type { ExpressionSpecification, GeoJSONSource } from 'maplibre-gl'
 import { useEffect, useRef, useState } from 'react'
+import { SKETCH_LABEL } from '../../../domain/map/position-sources.js'
 import type { VillageState } from './api.js'
 import { mapStart, maplibregl, newOfflineMap } from './maplibre.js'
 
@@ -9,12 +10,14 @@ const LAYER = 'board-village-dots'
 /** 全部确认 green, 部分 orange, 无人确认 red: where the silence is, at a glance. */
 export const VILLAGE_COLORS = { all: '#52c41a', some: '#fa8c16', none: '#cf1322' } as const
 
+const STATE_COLOR: ExpressionSpecification = ['match', ['get', 'state'], 'all', VILLAGE_COLORS.all, 'some', VILLAGE_COLORS.some, VILLAGE_COLORS.none]
+
 function geojson(villages: readonly VillageState[]) {
   return {
     type: 'FeatureCollection' as const,
     features: villages.filter((v) => v.lng !== null && v.lat !== null).map((v) => ({
       type: 'Feature' as const,
-      properties: { code: v.code, name: v.name, state: v.state, recipients: v.recipients, acknowledged: v.acknowledged },
+      properties: { code: v.code, name: v.name, state: v.state, recipients: v.recipients, acknowledged: v.acknowledged, sketch: v.positionSource === 'sketch' },
       geometry: { type: 'Point' as const, coordinates: [v.lng!, v.lat!] },
     })),
   }
@@ -42,9 +45,10 @@ export function VillageMap({ villages }: { villages: readonly VillageState[] }) 
           source: SOURCE,
           paint: {
             'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 4, 12, 8],
-            'circle-color': ['match', ['get', 'state'], 'all', VILLAGE_COLORS.all, 'some', VILLAGE_COLORS.some, VILLAGE_COLORS.none],
-            'circle-stroke-color': '#fff',
-            'circle-stroke-width': 1,
+            // A sketch position (示意) is a ring in the state's colour: the village is not really there.
+            'circle-color': ['case', ['get', 'sketch'], '#ffffff', STATE_COLOR],
+            'circle-stroke-color': ['case', ['get', 'sketch'], STATE_COLOR, '#fff'],
+            'circle-stroke-width': ['case', ['get', 'sketch'], 2.5, 1],
           },
         })
         setReady(true)
@@ -52,9 +56,9 @@ export function VillageMap({ villages }: { villages: readonly VillageState[] }) 
       map.on('click', LAYER, (e) => {
         const f = e.features?.[0]
         if (!f) return
-        const p = f.properties as { name: string; recipients: number; acknowledged: number }
+        const p = f.properties as { name: string; recipients: number; acknowledged: number; sketch: boolean }
         const el = document.createElement('div')
-        el.textContent = `${p.name}：已确认 ${p.acknowledged} / ${p.recipients} 人`
+        el.textContent = `${p.name}：已确认 ${p.acknowledged} / ${p.recipients} 人${p.sketch ? `（${SKETCH_LABEL}，不代表实际地点）` : ''}`
         new maplibregl.Popup({ closeButton: false }).setLngLat(e.lngLat).setDOMContent(el).addTo(map!)
       })
       map.on('mouseenter', LAYER, () => { map!.getCanvas().style.cursor = 'pointer' })
@@ -91,6 +95,10 @@ export function VillageMap({ villages }: { villages: readonly VillageState[] }) 
             {label}
           </span>
         ))}
+        <span data-testid="board-village-sketch">
+          <span style={{ display: 'inline-block', width: 10, height: 10, borderRadius: 5, border: '2px solid #8c8c8c', background: '#fff', marginRight: 4, verticalAlign: -1 }} />
+          {SKETCH_LABEL}
+        </span>
       </div>
     </div>
   )

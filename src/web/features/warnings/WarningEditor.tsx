@@ -11,15 +11,16 @@ import { toast } from '../../lib/feedback.js'
 import { validValues } from '../../lib/form-errors.js'
 import { useRecordDrawer } from '../../lib/use-record-drawer.js'
 import { useCan, useMe } from '../../shell/session.js'
-import { createWarning, getWarning, rejectWarning, submitWarning, updateDraft, type Warning } from './api.js'
+import { createWarning, getWarning, rejectWarning, updateDraft, type Warning } from './api.js'
 import { GroupMultiSelect } from './GroupMultiSelect.js'
 import { autoHeadline, newValues, toInput, toTarget, toValues, type Values } from './editor-values.js'
-import { askToIssue, canIssueLevel, issue } from './issue.js'
+import { askToIssue, canIssueLevel, issue, ownWarning, useIssuingPolicy } from './issue.js'
 import { LadderFields, ladderSummary } from './LadderFields.js'
 import { LevelRadio, StatusTag } from './LevelTag.js'
 import { ReasonDialog } from './ReasonDialog.js'
 import { previewTotal, RecipientPreview, usePreview } from './RecipientPreview.js'
 import { RegionMultiPicker } from './RegionMultiPicker.js'
+import { SketchNotice, submitConfirmingSketch, useSketchCount } from './sketch-positions.js'
 import type { Shapes } from './geo.js'
 
 // MapLibre is large: it loads only when the officer opens the map panel.
@@ -75,7 +76,10 @@ export function WarningEditor({ open, warning, onClose, onSaved }: Props) {
   const shapes = Form.useWatch('shapes', { form, preserve: true }) as Shapes | undefined
   const eventClass = Form.useWatch('eventClass', form)
   const ladder = Form.useWatch('ladder', { form, preserve: true }) as LadderPolicy | undefined
+  const eventType = Form.useWatch('eventType', form) as string | undefined
+  const policy = useIssuingPolicy()
   const preview = usePreview(regionCode, open ? toTarget({ regions, roles, groupIds, shapes }) : undefined)
+  const sketchVillages = useSketchCount(open && editable ? regionCode : undefined, shapes)
 
   useEffect(() => {
     if (!open) return
@@ -105,9 +109,14 @@ export function WarningEditor({ open, warning, onClose, onSaved }: Props) {
     lastAuto.current.areaDesc = next
   }
 
-  /** Creates or updates the draft; null when the form or the server refused (already shown). */
+  /**
+   * Creates or updates the draft; null when the form or the server refused (already shown). An
+   * existing draft nobody touched is not saved again: saving would make the reader its author,
+   * and under four eyes an author may not approve it.
+   */
   const persist = async (): Promise<Warning | null> => {
     if (!(await validValues(form))) return null
+    if (current && !form.isFieldsTouched()) return current
     // Fields in folded panels are not registered with the form; the store still holds them.
     const input = toInput(form.getFieldsValue(true) as Values)
     let saved: Warning | null = null
@@ -139,7 +148,7 @@ export function WarningEditor({ open, warning, onClose, onSaved }: Props) {
   const submit = () => run(async () => {
     const w = await persist()
     if (!w) return
-    await submitWarning(w.id, w.version)
+    if (!(await submitConfirmingSketch(modal, w, sketchVillages))) return
     toast.success('已提交审批')
     onSaved()
   })
@@ -147,15 +156,22 @@ export function WarningEditor({ open, warning, onClose, onSaved }: Props) {
   const approve = () => run(async () => {
     const values = form.getFieldsValue(true) as Values
     if (editable && !(await validValues(form))) return
-    if (!(await askToIssue(modal, { level: values.level!, headline: values.headline }, previewTotal(preview)))) return
+    if (editable && policy.fourEyes && form.isFieldsTouched()) {
+      modal.info({ title: '修改后须由他人审批', content: '按双人审批规定，修改过预警的人员不能审批发布它。请保存草稿并提交审批，由另一位有审批权限的人员审批。' })
+      return
+    }
+    if (!(await askToIssue(modal, { level: values.level!, headline: values.headline }, previewTotal(preview), sketchVillages))) return
     const w = editable ? await persist() : current
     if (!w) return
-    const issued = await issue(w)
+    const issued = await issue(w, Boolean(sketchVillages))
     onSaved()
     navigate(`/boards/${issued.id}`)
   })
 
-  const mayApprove = level !== undefined && canIssueLevel(me.permissions, me.regionLevel, level)
+  // A new draft would be the user's own: under four eyes someone else approves it.
+  const own = current ? ownWarning(policy, me.id, current) : policy.fourEyes
+  const mayIssueLevel = level !== undefined && canIssueLevel(me.permissions, me.regionLevel, level, eventType, policy.rules)
+  const mayApprove = mayIssueLevel && !own
   const writable = can('warnings.write')
   const title = !current ? '起草预警' : editable ? `编辑预警草稿：${current.headline}` : `预警：${current.headline}`
 
@@ -182,6 +198,9 @@ export function WarningEditor({ open, warning, onClose, onSaved }: Props) {
   return (
     <Drawer open={open} title={title} size={860} onClose={onClose} destroyOnHidden extra={buttons} data-testid="warning-editor">
       {drawer.staleNotice && <Alert type="warning" showIcon style={{ marginBottom: 16 }} title="该预警刚被他人修改，表单已载入最新内容。请核对后重新保存。" />}
+      {mayIssueLevel && own && current && (current.status === 'draft' || current.status === 'submitted') && (
+        <Alert type="info" showIcon style={{ marginBottom: 16 }} data-testid="warning-four-eyes" title="双人审批：您起草或修改过该预警，须由另一位有审批权限的人员审批发布。" />
+      )}
       {current?.rejectedReason && current.status === 'draft' && (
         <Alert type="error" showIcon style={{ marginBottom: 16 }} title={`审批退回：${current.rejectedReason}`} />
       )}
@@ -293,6 +312,7 @@ export function WarningEditor({ open, warning, onClose, onSaved }: Props) {
         <div style={{ marginBottom: 16 }}>
           <RecipientPreview state={preview} />
         </div>
+        <SketchNotice count={sketchVillages} />
         <Form.Item name="channels" label="发送渠道" rules={[{ required: true, type: 'array', min: 1, message: '请至少选择一个发送渠道' }]}>
           <Checkbox.Group options={CHANNEL_OPTIONS} data-testid="warning-channels" />
         </Form.Item>

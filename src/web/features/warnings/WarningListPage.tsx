@@ -13,7 +13,7 @@ import {
 } from './api.js'
 import { CloseDialog, type Closing } from './CloseDialog.js'
 import { ImportCapButton } from './ImportCapButton.js'
-import { canIssueLevel, reviewAndIssue } from './issue.js'
+import { canIssueLevel, ownWarning, reviewAndIssue, useIssuingPolicy } from './issue.js'
 import { levelInfo, percent } from './labels.js'
 import { LevelTag, StatusTag } from './LevelTag.js'
 import { UpdateDialog } from './UpdateDialog.js'
@@ -48,6 +48,7 @@ export function WarningListPage() {
   const [updating, setUpdating] = useState<Warning | null>(null)
   const [closing, setClosing] = useState<Closing | null>(null)
   const writable = can('warnings.write')
+  const policy = useIssuingPolicy()
 
   const open = async (id: number) => setEditor({ warning: await getWarning(id) })
   const withWarning = (id: number, then: (w: Warning) => void) => () => void getWarning(id).then(then).catch(() => {})
@@ -61,7 +62,7 @@ export function WarningListPage() {
     .finally(list.reload)
 
   const actions = (w: WarningSummary) => {
-    const mayIssue = canIssueLevel(me.permissions, me.regionLevel, w.level)
+    const mayIssue = canIssueLevel(me.permissions, me.regionLevel, w.level, w.eventType, policy.rules)
     const links: ReactNode[] = []
     const link = (key: string, label: string, onClick: () => void, extra: { danger?: boolean; testId?: string } = {}) => (
       <Button key={key} type="link" size="small" danger={extra.danger} onClick={onClick} data-testid={extra.testId}>{label}</Button>
@@ -83,7 +84,13 @@ export function WarningListPage() {
     }
     if (w.status === 'submitted') {
       links.push(link('review', '审阅', () => void open(w.id)))
-      if (mayIssue) {
+      if (mayIssue && ownWarning(policy, me.id, w)) {
+        links.push(
+          <Tooltip key="own" title="双人审批：您起草或修改过该预警，须由另一位有审批权限的人员审批发布">
+            <Typography.Text type="secondary" style={{ fontSize: 12, padding: '0 7px' }} data-testid="warning-own">待他人审批</Typography.Text>
+          </Tooltip>,
+        )
+      } else if (mayIssue) {
         links.push(link('approve', '审批发布', () => void reviewAndIssue(modal, w.id).then((issued) => {
           list.reload()
           if (issued) navigate(`/boards/${issued.id}`)

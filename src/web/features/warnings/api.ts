@@ -8,7 +8,7 @@ import type {
   Board, DoorKnockTask, DrillInput, Preview as PreviewSchema, RecipientDetail, RecipientRow, SilentRow, VillageState,
   Warning, WarningInput, WarningRevision, WarningSummary,
 } from '../../../server/features/warnings/schema.js'
-import { http, type Paged } from '../../lib/http.js'
+import { http, type Paged, type RequestOptions } from '../../lib/http.js'
 
 export type { Board, Channel, DrillInput, LadderPolicy, RecipientDetail, VillageState, Warning, WarningInput, WarningLevel, WarningSummary, WarningTarget }
 export type Preview = Static<typeof PreviewSchema>
@@ -41,7 +41,9 @@ export const updateDraft = (id: number, input: WarningInput & { version: number 
   http.put<Warning>(`${base}/${id}`, input, { quiet: true })
 export const deleteWarning = (id: number, version: number) => http.del<unknown>(`${base}/${id}`, { version })
 
-export const submitWarning = (id: number, version: number) => http.post<Warning>(`${base}/${id}/submit`, { version })
+/** `acknowledgeSketchPositions`: the drafter confirmed that villages inside the shapes have only sketch positions. */
+export const submitWarning = (id: number, version: number, acknowledgeSketchPositions = false, opts?: RequestOptions) =>
+  http.post<Warning>(`${base}/${id}/submit`, { version, ...(acknowledgeSketchPositions ? { acknowledgeSketchPositions } : {}) }, opts)
 export const approveWarning = (id: number, version: number) => http.post<Warning>(`${base}/${id}/approve`, { version })
 export const rejectWarning = (id: number, version: number, reason: string) =>
   http.post<Warning>(`${base}/${id}/reject`, { version, reason })
@@ -61,9 +63,9 @@ export const listRecipients = (id: number, q: RecipientQuery, signal?: AbortSign
   http.get<Paged<Recipient>>(`${base}/${id}/recipients`, q, { signal })
 export const getRecipient = (id: number, personId: number) =>
   http.get<RecipientDetail>(`${base}/${id}/recipients/${personId}`)
-/** The silent are few by design (the ladder chases them); 200 covers a bad night in a county. */
-export const fetchSilent = (id: number, signal?: AbortSignal) =>
-  http.get<Paged<SilentRecipient>>(`${base}/${id}/silent`, { page: 1, pageSize: 200 }, { signal })
+/** 未叫醒, page by page: a night when a whole township sleeps is hundreds of people. */
+export const fetchSilent = (id: number, q: { page: number; pageSize: number }, signal?: AbortSignal) =>
+  http.get<Paged<SilentRecipient>>(`${base}/${id}/silent`, q, { signal })
 export const fetchVillages = (id: number, signal?: AbortSignal) =>
   http.get<VillageState[]>(`${base}/${id}/villages`, undefined, { signal })
 /** The live board's server-sent events (topic warning:<id>). */
@@ -71,14 +73,18 @@ export const boardEventsUrl = (id: number) => `${base}/${id}/events`
 
 export const listDoorKnocks = (q: { state?: 'open' | 'done'; warningId?: number; page: number; pageSize: number }, signal?: AbortSignal) =>
   http.get<Paged<DoorKnock>>(`${base}/door-knocks`, q, { signal })
-export const finishDoorKnock = (id: number, result: string) =>
-  http.post<DoorKnock>(`${base}/door-knocks/${id}/done`, { result })
+/** `reached`: those told at the door; absent, everyone on the list still unconfirmed. */
+export const finishDoorKnock = (id: number, result: string, reached?: number[]) =>
+  http.post<DoorKnock>(`${base}/door-knocks/${id}/done`, { result, reached })
 
 export const startDrill = (input: DrillInput) => http.post<Warning>(`${base}/drills`, input)
 
 export const capXmlUrl = (id: number) => `${base}/${id}/cap.xml`
+/** What became of an imported CAP message: a new draft, a repeat of one, or an update attached to its warning. */
+export type CapImported = Warning & { imported: { outcome: 'created' | 'duplicate' | 'attached'; message: string } }
+
 /** A CAP 1.2 document from an upstream feed becomes a draft; a refusal names what is wrong. */
-export const importCap = (xml: string) => http.post<Warning>(`${base}/import-cap`, { xml }, { quiet: true })
+export const importCap = (xml: string) => http.post<CapImported>(`${base}/import-cap`, { xml }, { quiet: true })
 
 export const listLinkageGroups = (q: { q?: string; kind?: string; regionCode?: string; page?: number; pageSize?: number }, signal?: AbortSignal) =>
   http.get<Paged<LinkageGroupOption>>('/api/linkage/groups', q, { signal })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { levelBars, regionBars } from './board-charts.js'
-import { formatDuration, percent } from './labels.js'
+import { confirmationCurve, levelBars, regionBars } from './board-charts.js'
+import { formatDuration, percent, stepLabel } from './labels.js'
 
 const counts = (acknowledged: number, pending: number, escalated = 0, unreachable = 0) =>
   ({ acknowledged, pending, escalated, unreachable, recipients: acknowledged + pending + escalated + unreachable })
@@ -30,10 +30,39 @@ describe('regionBars', () => {
 })
 
 describe('percent', () => {
-  it('never shows 100 before everyone has confirmed', () => {
-    expect(percent(999, 1000)).toBe(99)
+  it('never shows 100 before everyone has confirmed, nor 0 once someone has', () => {
+    expect(percent(999, 1000)).toBe(99.9)
+    expect(percent(9999, 10000)).toBe(99.9)
     expect(percent(1000, 1000)).toBe(100)
+    expect(percent(3, 367)).toBe(0.8)
+    expect(percent(1, 100_000)).toBe(0.1)
+    expect(percent(0, 367)).toBe(0)
     expect(percent(0, 0)).toBe(0)
+  })
+})
+
+describe('stepLabel', () => {
+  it('names each kind of notice for what it is', () => {
+    expect(stepLabel(-1)).toBe('撤销/解除通知')
+    expect(stepLabel(-2)).toBe('叫应升级通知')
+    expect(stepLabel(-3)).toBe('叫应升级汇总')
+    expect(stepLabel(0)).toBe('首轮')
+    expect(stepLabel(2)).toBe('语音第 2 次')
+    expect(stepLabel(4, 'escalated')).toBe('已升级')
+  })
+})
+
+describe('confirmationCurve', () => {
+  it('draws confirmed and reached people over time, cumulative', () => {
+    const o = confirmationCurve([
+      { at: '2026-07-20T15:30:00.000Z', acknowledged: 0, recipients: 0 },
+      { at: '2026-07-20T15:31:00.000Z', acknowledged: 3, recipients: 481 },
+      { at: '2026-07-20T15:32:00.000Z', acknowledged: 240, recipients: 481 },
+    ])
+    const series = o.series as Array<{ name: string; data: Array<[string, number]> }>
+    expect(series.map((s) => s.name)).toEqual(['已确认', '接收人'])
+    expect(series[0].data.map((d) => d[1])).toEqual([0, 3, 240])
+    expect(series[1].data.map((d) => d[1])).toEqual([0, 481, 481])
   })
 })
 

@@ -1,5 +1,5 @@
 import { REGION_LEVEL_LABELS } from '../../../domain/regions/code.js'
-import type { BarOption } from '../rollup/EChart.js'
+import type { BarOption, LineOption } from '../rollup/EChart.js'
 
 type StateCounts = { acknowledged: number; pending: number; escalated: number; unreachable: number }
 
@@ -58,4 +58,25 @@ export function regionBars(byRegion: ReadonlyArray<StateCounts & { code: string;
 
 function ratio(r: { acknowledged: number; recipients: number }): number {
   return r.recipients === 0 ? 1 : r.acknowledged / r.recipients
+}
+
+type CurvePoint = { at: string; acknowledged: number; recipients: number }
+
+/**
+ * Confirmations over time since issue, with the people reached beside them (the ladder adds
+ * superiors as it goes): how fast a night's warning was taken up, and where it stalled.
+ */
+export function confirmationCurve(points: readonly CurvePoint[]): LineOption {
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+    xAxis: { type: 'time' },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      { type: 'line', name: '已确认', step: 'end', showSymbol: false, itemStyle: { color: STATE_SERIES[0].color }, areaStyle: { opacity: 0.15 }, data: points.map((p) => [p.at, p.acknowledged]) },
+      { type: 'line', name: '接收人', step: 'end', showSymbol: false, itemStyle: { color: '#8c8c8c' }, lineStyle: { type: 'dashed' }, data: points.map((p) => [p.at, p.recipients]) },
+    ],
+    animationDuration: 300,
+  }
 }

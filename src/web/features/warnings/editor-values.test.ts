@@ -11,7 +11,7 @@ const stored: Warning = {
   onset: '2026-07-01T00:00:00.000Z', expires: null, issuedAt: null,
   target: { regions: ['330502001000'], polygons: [], circles: [{ lat: 30.8, lng: 120.1, radiusKm: 3 }], roles: ['head', 'no_such_role'], groupIds: [4] },
   channels: ['inapp', 'sms', 'fax'], ladder: DEFAULT_LADDERS[2], source: 'manual', rejectedReason: null, endReason: null, endedAt: null,
-  fullyConfirmedAt: null, createdBy: 1, createdByName: null, submittedBy: null, approvedBy: null, approvedByName: null,
+  fullyConfirmedAt: null, createdBy: 1, createdByName: null, submittedBy: null, approvedBy: null, approvedByName: null, authors: [1],
   version: 3, createdAt: '2026-07-01T00:00:00.000Z', updatedAt: '2026-07-01T00:00:00.000Z', steps: [],
 }
 

@@ -1,4 +1,6 @@
 import { CHANNELS, DELIVERY_STATES, RECIPIENT_REASONS, RECIPIENT_STATES } from '../../../domain/warnings/delivery.js'
+import { NOTICE_STEP_LABELS } from '../../../domain/warnings/ladder.js'
+import { confirmedPercent } from '../../../domain/warnings/progress.js'
 import { WARNING_LEVELS, WARNING_STATUSES, type WarningLevel, type WarningStatus } from '../../../domain/warnings/levels.js'
 
 /** Tag colours of the statuses: what still needs someone's action stands out. */
@@ -48,21 +50,18 @@ export const RECIPIENT_STATE_COLORS: Record<string, string> = {
 
 /**
  * How far the ladder went (domain/warnings/ladder.ts): 0 after wave 1, k after the k-th voice
- * call, beyond the calls once escalated; -1 marks the cancellation / all-clear notice.
+ * call, beyond the calls once escalated. Negative steps are notices: the cancellation /
+ * all-clear (-1), an escalation notice to a superior (-2), a digest of those (-3).
  */
 export function stepLabel(step: number, state?: string): string {
-  if (step < 0) return '撤销/解除通知'
+  if (step < 0) return NOTICE_STEP_LABELS[step] ?? '通知'
   if (state === 'escalated') return '已升级'
   if (step === 0) return '首轮'
   return `语音第 ${step} 次`
 }
 
-/** Whole percent, never 100 before everyone has confirmed. */
-export function percent(part: number, whole: number): number {
-  if (whole <= 0) return 0
-  const p = Math.floor((part / whole) * 100)
-  return part < whole ? Math.min(p, 99) : 100
-}
+/** Percent with one decimal: never 0 once someone confirmed, never 100 before everyone has. */
+export const percent = confirmedPercent
 
 /** 1 小时 5 分, 3 分 20 秒, 45 秒: how long since issue, or how long to 100%. */
 export function formatDuration(seconds: number | null | undefined): string {

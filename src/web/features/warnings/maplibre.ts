@@ -13,17 +13,22 @@ export async function mapStart(): Promise<Pick<MapConfig, 'center' | 'zoom'>> {
   return http.get<MapConfig>('/api/map/config', undefined, { quiet: true }).catch(() => FALLBACK)
 }
 
-type Marker = { code: string; name: string; lng: number; lat: number }
+type Marker = { code: string; name: string; lng: number; lat: number; positionSource: string }
 
 /**
  * The villages of the user's jurisdiction as faint dots: on a basemap with no tiles, they show
- * where people live, which is what a drawn circle is meant to cover.
+ * where people live, which is what a drawn circle is meant to cover. `sketch` marks positions the
+ * system invented (示意), drawn hollow.
  */
 export async function villageDots() {
   const rows = await http.get<Marker[]>('/api/map/regions', { level: 'village' }, { quiet: true }).catch(() => [])
   return {
     type: 'FeatureCollection' as const,
-    features: rows.map((r) => ({ type: 'Feature' as const, properties: { name: r.name }, geometry: { type: 'Point' as const, coordinates: [r.lng, r.lat] } })),
+    features: rows.map((r) => ({
+      type: 'Feature' as const,
+      properties: { name: r.name, sketch: r.positionSource === 'sketch' },
+      geometry: { type: 'Point' as const, coordinates: [r.lng, r.lat] },
+    })),
   }
 }
 

@@ -76,7 +76,9 @@ export function parseQuantityText(text: string): { value: number; unit?: string 
   const m = QUANTITY.exec(s)
   if (!m) return null
   const value = Number(m[1].replace(/,/g, ''))
-  return m[2] ? { value, unit: m[2] } : { value }
+  // "50（件）": the unit without its brackets.
+  const unit = m[2]?.replace(/^[（(【\[](.+)[）)】\]]$/, '$1')
+  return unit ? { value, unit } : { value }
 }
 
 // ------------------------------------------------------------------------------------------
@@ -148,10 +150,49 @@ const PHONE_SPLIT = /[/／、,，;；\n|]|或|及|和/
 // A name or note beside the number: "13857200002（张三）", "张三：13857200002".
 const NOT_PHONE = /[（(][^）)]*[）)]|[\u4e00-\u9fff]+[:：]?/g
 
+// A number masked on the way out ("138****0002"): the system's own export shows phones so to
+// users who may not see them in full. It says nothing new; the stored number stays.
+const MASKED = /^[\d\s\-+()]*\*{2,}[\d\s\-+()]*$/
+
+export function isMaskedPhone(text: string): boolean {
+  return MASKED.test(halfWidth(text))
+}
+
+/**
+ * The mobile and the landline of a cell that may hold both ("13857200002/0572-2012345",
+ * "138 0000 0000 或 0572-2345678"), the first of each kind.
+ */
+export function phonesIn(text: string): { mobile: string | null; landline: string | null } {
+  const out = { mobile: null as string | null, landline: null as string | null }
+  for (const piece of [text, ...phonePieces(text)]) {
+    const m = normaliseMobile(piece)
+    if (m.ok) out.mobile ??= m.value
+    else {
+      const l = normalisePhone(piece)
+      if (l.ok && l.kind === 'landline') out.landline ??= l.value
+    }
+  }
+  return out
+}
+
+/**
+ * The numbers of a cell holding several: split at separators and words, and at spaces between
+ * parts long enough to be numbers ("13857200002 0572-2012345", but not "138 5720 0002").
+ */
+function phonePieces(text: string): string[] {
+  // A second number in brackets ("13857200002（0572-2012345）") is a number, not a note.
+  const bracketed = [...text.matchAll(/[（(]([^）)]*)[）)]/g)].map((m) => m[1].trim()).filter((p) => /\d{7}/.test(p.replace(/\D/g, '')))
+  const pieces = [...text.split(PHONE_SPLIT).map((p) => p.replace(NOT_PHONE, '').trim()).filter(Boolean), ...bracketed]
+  return pieces.flatMap((p) => {
+    const parts = p.split(/\s+/)
+    return parts.length > 1 && parts.every((x) => x.replace(/\D/g, '').length >= 7) ? parts : [p]
+  })
+}
+
 function pickPhone(text: string, check: (s: string) => PhoneCheck): Normalised {
   const whole = check(text)
   if (whole.ok) return { value: whole.value }
-  const pieces = text.split(PHONE_SPLIT).map((p) => p.replace(NOT_PHONE, '').trim()).filter(Boolean)
+  const pieces = phonePieces(text)
   for (const piece of pieces) {
     const r = check(piece)
     if (r.ok) return { value: r.value }
@@ -231,7 +272,7 @@ export function normaliseCell(cell: Cell, column: ColumnSpec): Normalised {
     }
     case 'mobile':
     case 'phone': {
-      if (meansNothing(text)) return { value: null }
+      if (meansNothing(text) || isMaskedPhone(text)) return { value: null }
       return pickPhone(text, column.type === 'mobile' ? normaliseMobile : normalisePhone)
     }
     case 'enum': {

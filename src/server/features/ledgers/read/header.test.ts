@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { annexByKey } from '../../../../domain/ledgers/annexes.js'
+import { ledgerSpec } from '../import-mapping.js'
 import { fillLines, findHeader, labelMatches } from './header.js'
 import type { Merge, SheetRow, SheetSpec } from './types.js'
 
@@ -139,6 +141,52 @@ describe('the header of a sheet', () => {
     const sheet = rows(1, ...filler, ['乡镇', '物资名称', '数量'])
     expect(findHeader(sheet, supply, null)).toBeNull()
     expect(findHeader(sheet.slice(1), supply, null)?.headerRows).toEqual([21])
+  })
+})
+
+describe('the columns of a layout nobody designed', () => {
+  const keys = (sheet: SheetRow[], annex: string, merges: Merge[] | null = null) =>
+    Object.fromEntries(findHeader(sheet, ledgerSpec(annexByKey(annex)!), merges)!.sheetColumns.map((c) => [c.label, c.key]))
+
+  it('puts person groups in any order, each with its own sub-columns, and reads compound region labels', () => {
+    const sheet = rows(3,
+      ['序号', '乡镇（街道）/村（社区）', '类别', '物资装备名称', '数量', '联系人', '', '负责人', '', '', '备注'],
+      ['', '', '', '', '', '姓名', '联系电话', '姓名', '职务', '手机', ''],
+    )
+    expect(keys(sheet, 'annex4')).toEqual({
+      '乡镇（街道）/村（社区）': 'place', 类别: 'category', 物资装备名称: 'name', 数量: 'quantity',
+      '联系人/姓名': 'liaisonName', '联系人/联系电话': 'liaisonPhone', '负责人/姓名': 'keeperName', '负责人/职务': 'keeperPost', '负责人/手机': 'keeperPhone',
+      备注: 'note',
+    })
+  })
+
+  it('takes a lone contact group of a supply ledger as its keeper, and titles that only contain a role word', () => {
+    expect(keys(rows(1, ['所在镇街及村社', '品名', '现有储备数量', '联系人', '联系电话']), 'annex4')).toEqual({
+      所在镇街及村社: 'place', 品名: 'name', 现有储备数量: 'quantity', 联系人: 'keeperName', 联系电话: 'keeperPhone',
+    })
+    const contacts = rows(1,
+      ['县（市、区）', '镇（街道）', '应急联络员', '', '党政主要负责人', '', '分管负责人', ''],
+      ['', '', '姓名', '手机', '姓名', '办公电话', '姓名', '手机号码'],
+    )
+    expect(keys(contacts, 'annex5')).toMatchObject({
+      '应急联络员/姓名': 'liaisonName', '应急联络员/手机': 'liaisonMobile', '党政主要负责人/姓名': 'headName', '党政主要负责人/办公电话': 'headLandline',
+      '分管负责人/姓名': 'deputyName', '分管负责人/手机号码': 'deputyMobile',
+    })
+  })
+
+  it('reads a header of three rows: a group of groups over groups over labels', () => {
+    const sheet = rows(2,
+      ['序号', '所属乡镇', '村（社区）', '应急相关人员', '', '', ''],
+      ['', '', '', '村（社区）负责人', '', '信息员', ''],
+      ['', '', '', '姓名', '联系电话', '姓名', '手机'],
+      ['1', '织里镇', '晓河村', '沈建华', '13857200002', '钱小红', '13857200003'],
+    )
+    const header = findHeader(sheet, ledgerSpec(annexByKey('annex6')!), null)!
+    expect(header.headerRows).toEqual([2, 3, 4])
+    expect(Object.fromEntries(header.columns.map((c) => [c.label, c.key]))).toEqual({
+      所属乡镇: 'township', '村（社区）': 'village', '应急相关人员/村（社区）负责人/姓名': 'headName', '应急相关人员/村（社区）负责人/联系电话': 'headPhone',
+      '应急相关人员/信息员/姓名': 'liaisonName', '应急相关人员/信息员/手机': 'liaisonMobile',
+    })
   })
 })
 

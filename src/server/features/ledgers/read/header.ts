@@ -1,15 +1,38 @@
+import crypto from 'node:crypto'
+import {
+  headerKey, namesPersonRole, personFieldOf, PERSON_ROLE_FAMILIES, regionWordsOf, splitPersonHeader,
+  type PersonField, type PlaceRole, type RegionWord,
+} from '../../../../domain/ledgers/mapping.js'
 import { parseDateText } from './cells.js'
 import type { ColumnSpec, Merge, SheetRow, SheetSpec } from './types.js'
 
 /**
- * Finding the header of a ledger as offices draw it: title and "填报单位：…" lines above, the
- * header in one row or in two (a merged group cell such as 负责人 over 姓名/职务/手机), then data.
+ * Finding the header of a ledger as offices draw it, and what each of its columns holds: title
+ * and "填报单位：…" lines above; the header in one row or in up to three (group titles merged
+ * over their sub-columns, a group of groups above them); then data.
+ *
+ * A column is recognised, from the surest reading to the loosest, by: its label under its
+ * spec's group; a person group (any title naming a role — 负责人, 应急联络员, 保管员 — over any
+ * sub-columns naming the person's 姓名, 职务, 手机, 座机 …, groups in any order, or role and
+ * field in one cell, "联系人电话"); its own label; the places it names ("所在镇街及村社"); a
+ * 类别 column; and a label that contains a known one ("现有储备数量" for 数量). Each spec column
+ * takes at most one sheet column and the other way round.
  */
 
 /** How many non-blank rows from the top may hold the header. */
 export const HEADER_SCAN_ROWS = 20
+/** The most rows a header may take (a group of groups, groups, labels). */
+const MAX_HEADER_ROWS = 3
 
 export type FoundColumn = { index: number; key: string; label: string }
+
+export type HeaderColumn = {
+  index: number
+  /** Header texts over the column, top down, repeats of a vertical merge dropped. */
+  path: string[]
+  label: string
+  key: string | null
+}
 
 export type Header = {
   /** Spreadsheet row numbers of the header rows. */
@@ -17,8 +40,12 @@ export type Header = {
   /** Index in the scanned rows of the last header row; data starts after it. */
   lastIndex: number
   columns: FoundColumn[]
+  /** Every headed sheet column, read or not. */
+  sheetColumns: HeaderColumn[]
   /** Sheet columns (0-based) holding 序号: read past, never reported. */
   serialColumns: number[]
+  /** Of the header texts by position: equal for the same layout, whatever the rows. */
+  fingerprint: string
   title?: string
   fillUnit?: string
   fillDate?: string
@@ -27,18 +54,9 @@ export type Header = {
 // ------------------------------------------------------------------------------------------
 // Label comparison
 
-/**
- * A header text reduced to what identifies it: full-width forms, spaces, line breaks, required
- * markers ("*物资名称"), joiners ("规格/型号") and a trailing colon do not count.
- */
+/** See `headerKey`: what identifies a header text. */
 export function labelKey(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[【〔［]/g, '(')
-    .replace(/[】〕］]/g, ')')
-    .replace(/[\s*※★☆/、·•\-_.]/g, '')
-    .replace(/[:：]$/, '')
+  return headerKey(text)
 }
 
 // Cell texts repeat a lot in a ledger (towns, units, states); remembering their forms keeps the
@@ -76,10 +94,83 @@ export function labelMatches(text: string, labels: readonly string[]): boolean {
   return labels.some((label) => formsOfLabel(label).some((f) => own.includes(f)))
 }
 
-const SERIAL_LABELS = ['序号', '序', 'no', '顺序号']
+const SERIAL_LABELS = ['序号', '序', 'no', '顺序号', '编号']
 
 export function isSerialLabel(text: string): boolean {
   return SERIAL_LABELS.includes(labelKey(text))
+}
+
+// ------------------------------------------------------------------------------------------
+// What the spec's columns are, as recognition sees them
+
+type Target = {
+  spec: ColumnSpec
+  slot?: string
+  field?: PersonField
+  place?: PlaceRole
+}
+
+/** `extra`: a slot read on import only (a supply's second contact), filled after the others. */
+type Slot = { id: string; own: string[]; family: string[]; fields: Map<PersonField, Target>; extra: boolean }
+
+type Plan = { targets: Target[]; slots: Slot[] }
+
+const plans = new WeakMap<SheetSpec, Plan>()
+
+function fieldOf(c: ColumnSpec): PersonField | undefined {
+  if (c.person) return c.person.field
+  const fromLabel = c.labels.map(personFieldOf).find((f) => f !== null)
+  if (fromLabel) return fromLabel
+  if (c.type === 'mobile') return 'mobile'
+  if (c.type === 'phone') return 'phone'
+  return undefined
+}
+
+function placeOf(c: ColumnSpec): PlaceRole | undefined {
+  if (c.place) return c.place
+  if (c.type !== 'region') return undefined
+  const words = regionWordsOf(c.labels[0] ?? '')
+  if (!words) return 'place'
+  if (words.has('unit')) return 'holder'
+  return words.size === 1 ? ([...words][0] as PlaceRole) : 'place'
+}
+
+function planOf(spec: SheetSpec): Plan {
+  let plan = plans.get(spec)
+  if (plan) return plan
+  const targets: Target[] = spec.columns.map((c) => {
+    const t: Target = { spec: c }
+    const slot = c.person?.slot ?? c.parent?.[0]
+    const field = slot !== undefined ? fieldOf(c) : undefined
+    if (slot !== undefined && field) {
+      t.slot = slot
+      t.field = field
+    }
+    const place = placeOf(c)
+    if (place) t.place = place
+    return t
+  })
+  const slots = new Map<string, Slot>()
+  for (const t of targets) {
+    if (t.slot === undefined || !t.field) continue
+    let slot = slots.get(t.slot)
+    if (!slot) {
+      slot = { id: t.slot, own: [], family: [], fields: new Map(), extra: true }
+      slots.set(t.slot, slot)
+    }
+    // A slot's own words: its group labels, or the labels of a name column headed by role (负责人).
+    const words = t.spec.parent ?? (t.field === 'name' ? t.spec.labels : [])
+    for (const w of [t.slot, ...words]) if (!slot.own.includes(w)) slot.own.push(w)
+    if (!slot.fields.has(t.field)) slot.fields.set(t.field, t)
+    if (!t.spec.extra) slot.extra = false
+  }
+  for (const slot of slots.values()) {
+    const keys = slot.own.map(labelKey)
+    slot.family = PERSON_ROLE_FAMILIES.filter((f) => f.some((w) => keys.includes(w))).flat()
+  }
+  plan = { targets, slots: [...slots.values()] }
+  plans.set(spec, plan)
+  return plan
 }
 
 // ------------------------------------------------------------------------------------------
@@ -89,13 +180,25 @@ function texts(row: SheetRow): string[] {
   return row.cells.map((c) => c.text.trim())
 }
 
-/** How many cells of a row read as header texts of the spec (labels or group labels), and how many as 序号. */
+// Numbers, phones and dates are data, never header texts.
+const NUMERIC = /^[\d\s.,，:：/\-+()（）年月日号]+$/
+
+/** Whether a cell text reads as a header text of the spec: a label, a group, a person field, places. */
+function isKnown(text: string, spec: SheetSpec): boolean {
+  if (!text || text.length > 30 || NUMERIC.test(text)) return false
+  if (spec.columns.some((c) => labelMatches(text, c.labels) || (c.parent && labelMatches(text, c.parent)))) return true
+  const { slots, targets } = planOf(spec)
+  if (slots.length > 0 && (personFieldOf(text) !== null || splitPersonHeader(text) !== null || namesPersonRole(text))) return true
+  return targets.some((t) => t.place) && regionWordsOf(text) !== null
+}
+
+/** How many cells of a row read as header texts of the spec, and how many as 序号. */
 function score(row: SheetRow, spec: SheetSpec): { labels: number; serial: number } {
   let labels = 0
   let serial = 0
   for (const text of texts(row)) {
     if (!text) continue
-    if (spec.columns.some((c) => labelMatches(text, c.labels) || (c.parent && labelMatches(text, c.parent)))) labels++
+    if (isKnown(text, spec)) labels++
     else if (isSerialLabel(text)) serial++
   }
   return { labels, serial }
@@ -110,102 +213,293 @@ function enough(row: SheetRow, spec: SheetSpec): boolean {
   return required.length > 0 && required.every((c) => texts(row).some((t) => labelMatches(t, c.labels)))
 }
 
-/** A row under the header row that completes it: mostly header texts of the spec. */
+/** Two rows read as one header row: enough header texts between them. */
+function enoughTogether(top: SheetRow, bottom: SheetRow, spec: SheetSpec): boolean {
+  const a = score(top, spec)
+  const b = score(bottom, spec)
+  return a.labels + b.labels >= 3
+}
+
+/** "1 2 3 4 …" or "(1) (2) (3) …": column numbers, not labels. */
+function isNumberingRow(row: SheetRow): boolean {
+  const filled = texts(row).filter(Boolean)
+  return filled.length >= 3 && filled.every((t) => /^[(（]?\d{1,3}[)）]?$/.test(t))
+}
+
+/** A row under the header row that completes it: mostly header texts, no numbers. */
 function isChildRow(row: SheetRow, spec: SheetSpec): boolean {
+  if (isNumberingRow(row)) return false
   let matched = 0
   let other = 0
   for (const text of texts(row)) {
     if (!text) continue
-    if (spec.columns.some((c) => labelMatches(text, c.labels))) matched++
+    if (text.length > 30 || NUMERIC.test(text)) return false
+    if (isKnown(text, spec)) matched++
     else other++
   }
   return matched > 0 && other <= matched
 }
 
-function hasGroupLabel(row: SheetRow, spec: SheetSpec): boolean {
-  return texts(row).some((t) => t !== '' && spec.columns.some((c) => c.parent && labelMatches(t, c.parent)))
+/**
+ * A row above the header row holding only group titles (负责人 over 姓名, 手机): short texts,
+ * each over a header text, at least one a group of the spec. A title at the left edge is not.
+ */
+function isGroupRowAbove(row: SheetRow, below: SheetRow, spec: SheetSpec): boolean {
+  if (enough(row, spec)) return false
+  const upper = texts(row)
+  const lower = texts(below)
+  const filled = upper.map((t, i) => [t, i] as const).filter(([t]) => t)
+  if (filled.length === 0 || (filled.length === 1 && filled[0][1] === 0)) return false
+  let groups = 0
+  for (const [text, i] of filled) {
+    if (text.length > 16 || NUMERIC.test(text)) return false
+    // Over a blank: a label spanning both rows, which must then be one of the spec's.
+    if (!lower[i]) {
+      if (!isKnown(text, spec)) return false
+      continue
+    }
+    if (namesPersonRole(text) || spec.columns.some((c) => c.parent && labelMatches(text, c.parent)) || isKnown(text, spec)) groups++
+  }
+  return groups > 0
 }
 
 // ------------------------------------------------------------------------------------------
-// Combining two header rows
+// The texts over each column
 
-type HeaderCell = { index: number; label: string; parent?: string }
-
-function mergeAt(merges: Merge[] | null, row: number, col: number): Merge | undefined {
-  return merges?.find((m) => m.top <= row && row <= m.bottom && m.left <= col && col <= m.right)
+function mergeAt(merges: Merge[], row: number, col: number): Merge | undefined {
+  return merges.find((m) => m.top <= row && row <= m.bottom && m.left <= col && col <= m.right)
 }
 
-function combine(top: SheetRow, bottom: SheetRow | null, merges: Merge[] | null): HeaderCell[] {
-  const topTexts = texts(top)
-  if (!bottom) return topTexts.map((label, index) => ({ index, label })).filter((c) => c.label)
-  const bottomTexts = texts(bottom)
-  const width = Math.max(topTexts.length, bottomTexts.length)
-  const cells: HeaderCell[] = []
-  let group = ''
-  for (let i = 0; i < width; i++) {
-    let upper = topTexts[i] ?? ''
-    const lower = bottomTexts[i] ?? ''
-    if (!upper) {
-      const merge = mergeAt(merges, top.row, i + 1)
-      if (merge) upper = topTexts[merge.left - 1] ?? ''
-      // No merge information (CSV): a blank group cell continues the group to its left while
-      // the row below goes on naming columns.
-      else if (!merges?.length && lower && group) upper = group
+/** Header texts over each sheet column, top down. */
+function columnPaths(band: SheetRow[], merges: Merge[] | null): string[][] {
+  const grid = band.map(texts)
+  const width = Math.max(...grid.map((r) => r.length))
+  for (const r of grid) while (r.length < width) r.push('')
+  const rowIndex = new Map(band.map((r, i) => [r.row, i]))
+  if (merges && merges.length > 0) {
+    // A blank cell inside a merged range shows the text at the range's top-left.
+    for (let r = 0; r < band.length; r++) {
+      for (let i = 0; i < width; i++) {
+        if (grid[r][i]) continue
+        const m = mergeAt(merges, band[r].row, i + 1)
+        const top = m ? rowIndex.get(m.top) : undefined
+        if (m && top !== undefined && (top !== r || m.left - 1 !== i)) grid[r][i] = texts(band[top])[m.left - 1] ?? ''
+      }
     }
-    group = upper && lower ? upper : ''
-    if (upper && lower && labelKey(upper) !== labelKey(lower)) cells.push({ index: i, label: lower, parent: upper })
-    else if (upper || lower) cells.push({ index: i, label: lower || upper })
+  } else {
+    // No merge information (CSV): a blank cell continues the group to its left while a row
+    // below goes on naming columns.
+    for (let r = 0; r < band.length - 1; r++) {
+      let carry = ''
+      for (let i = 0; i < width; i++) {
+        const own = texts(band[r])[i] ?? ''
+        if (own) {
+          carry = own
+          continue
+        }
+        const named = grid.slice(r + 1).some((lower) => lower[i])
+        const startsGroup = i > 0 && grid.slice(r + 1).some((lower) => lower[i - 1])
+        if (carry && named && startsGroup) grid[r][i] = carry
+        else carry = ''
+      }
+    }
   }
-  return cells
+  const paths: string[][] = []
+  for (let i = 0; i < width; i++) {
+    const path: string[] = []
+    for (let r = 0; r < band.length; r++) {
+      const t = grid[r][i]
+      if (t && (path.length === 0 || labelKey(path[path.length - 1]) !== labelKey(t))) path.push(t)
+    }
+    paths.push(path)
+  }
+  return paths
 }
 
 // ------------------------------------------------------------------------------------------
 // Assigning sheet columns to spec columns
 
-function concatMatches(cell: HeaderCell, labels: readonly string[]): boolean {
-  return cell.parent !== undefined && labelMatches(cell.parent + cell.label, labels)
+type Column = { index: number; path: string[]; leaf: string; groups: string[] }
+type Candidate = { index: number; target: Target; score: number }
+
+/**
+ * How well a group title fits a slot: one of its own words exactly, else the longest of them the
+ * title contains ("党政主要负责人" fits 主要负责人 better than 负责人), else a word of its family.
+ */
+function slotScore(title: string, slot: Slot): number {
+  if (labelMatches(title, slot.own)) return 100
+  const key = labelKey(title).replace(/[()]/g, '')
+  const own = Math.max(0, ...slot.own.map(labelKey).filter((w) => w.length >= 2 && key.includes(w)).map((w) => w.length))
+  if (own > 0) return 10 + own
+  const family = Math.max(0, ...slot.family.filter((w) => key.includes(w)).map((w) => w.length))
+  return family > 0 ? 1 + family / 10 : 0
 }
 
-function parentConcatMatches(cell: HeaderCell, column: ColumnSpec): boolean {
-  if (cell.parent !== undefined || !column.parent) return false
-  return column.parent.some((p) => column.labels.some((l) => labelMatches(cell.label, [p + l])))
+/** The fields a group's columns are read as, falling back where the slot lacks the field. */
+const FALLBACK: Record<PersonField, PersonField[]> = {
+  name: [], post: [], wechat: [], mobile: ['phone'], landline: ['phone'], phone: ['mobile', 'landline'],
 }
 
-function assign(cells: HeaderCell[], spec: SheetSpec): FoundColumn[] {
-  const taken = new Set<number>()
-  const found = new Map<string, HeaderCell>()
-  // From the most specific reading to the loosest; each pass only fills what is still open.
-  const passes: Array<(cell: HeaderCell, column: ColumnSpec) => boolean> = [
-    (cell, c) => !!c.parent && cell.parent !== undefined && labelMatches(cell.parent, c.parent) && labelMatches(cell.label, c.labels),
-    (cell, c) => concatMatches(cell, c.labels) || parentConcatMatches(cell, c),
-    (cell, c) => !c.parent && cell.parent === undefined && labelMatches(cell.label, c.labels),
-    (cell, c) => !c.parent && labelMatches(cell.label, c.labels) && !spec.columns.some((o) => o.parent && cell.parent && labelMatches(cell.parent, o.parent)),
-    // A group column written in one cell without its group ("手机" alone), when no other column claims the text.
-    (cell, c) => !!c.parent && cell.parent === undefined && labelMatches(cell.label, c.labels) &&
-      !spec.columns.some((o) => o !== c && labelMatches(cell.label, o.labels)),
-  ]
-  for (const pass of passes) {
-    for (const column of spec.columns) {
-      if (found.has(column.key)) continue
-      const cell = cells.find((h) => !taken.has(h.index) && pass(h, column))
-      if (cell) {
-        found.set(column.key, cell)
-        taken.add(cell.index)
+type PersonGroup = { title: string; columns: Array<{ column: Column; field: PersonField }> }
+
+/** Person groups of the sheet: a group title over person fields, or "联系人电话"-style cells side by side. */
+function personGroups(columns: Column[]): PersonGroup[] {
+  const groups: PersonGroup[] = []
+  let current: PersonGroup | null = null
+  let currentKey = ''
+  for (const column of columns) {
+    let title: string | null = null
+    let field: PersonField | null = null
+    const nearest = column.groups[column.groups.length - 1]
+    if (nearest) {
+      field = personFieldOf(column.leaf) ?? splitPersonHeader(column.leaf)?.field ?? null
+      if (field) title = column.groups.slice().reverse().find((g) => namesPersonRole(g)) ?? nearest
+    }
+    if (!title) {
+      const split = splitPersonHeader(column.leaf)
+      if (split) {
+        title = split.role
+        field = split.field
+      }
+    }
+    if (!title || !field) {
+      current = null
+      continue
+    }
+    const key = `${labelKey(title)}|${column.groups.join('/')}`
+    if (!current || currentKey !== key || current.columns.some((c) => c.field === field)) {
+      current = { title, columns: [] }
+      currentKey = key
+      groups.push(current)
+    }
+    current.columns.push({ column, field })
+  }
+  return groups
+}
+
+function assign(columns: Column[], spec: SheetSpec): Map<number, Target> {
+  const { targets, slots } = planOf(spec)
+  const candidates: Candidate[] = []
+  const add = (index: number, target: Target | undefined, score: number) => {
+    if (target) candidates.push({ index, target, score })
+  }
+
+  // Person groups take slots first, the best fitting title first, one group per slot; the
+  // slots read on import only after the annex's own.
+  const groups = personGroups(columns)
+  const groupSlot = new Map<PersonGroup, Slot>()
+  const slotTaken = new Set<Slot>()
+  for (const extra of [false, true]) {
+    const pairs = groups.flatMap((g, gi) => slots.filter((s) => s.extra === extra).map((s) => ({ g, gi, s, score: slotScore(g.title, s) })))
+      .filter((p) => p.score > 0).sort((a, b) => b.score - a.score || a.gi - b.gi)
+    for (const p of pairs) {
+      if (groupSlot.has(p.g) || slotTaken.has(p.s)) continue
+      groupSlot.set(p.g, p.s)
+      slotTaken.add(p.s)
+    }
+  }
+  // An annex with one person of its own (a supply's keeper) takes the first group for it when
+  // no title fits it better: a lone "联系人" group over a supply line is the person in charge.
+  const ownSlots = slots.filter((s) => !s.extra)
+  if (ownSlots.length === 1 && !slotTaken.has(ownSlots[0])) {
+    const first = groups.find((g) => !groupSlot.has(g) || groupSlot.get(g)!.extra)
+    if (first) {
+      const previous = groupSlot.get(first)
+      if (previous) slotTaken.delete(previous)
+      groupSlot.set(first, ownSlots[0])
+      slotTaken.add(ownSlots[0])
+    }
+  }
+  const inGroup = new Set<number>()
+  for (const [group, slot] of groupSlot) {
+    const used = new Set<PersonField>()
+    for (const { column, field } of group.columns) {
+      inGroup.add(column.index)
+      const options = [field, ...FALLBACK[field]].filter((f) => slot.fields.has(f) && !used.has(f))
+      const chosen = options[0]
+      if (chosen === undefined) continue
+      used.add(chosen)
+      add(column.index, slot.fields.get(chosen), chosen === field ? 90 : 85)
+    }
+  }
+
+  for (const column of columns) {
+    const { index, leaf, groups: above } = column
+    for (const t of targets) {
+      const c = t.spec
+      // A spec column under its group, exactly as the spec heads it.
+      if (c.parent && above.some((g) => labelMatches(g, c.parent!)) && labelMatches(leaf, c.labels)) add(index, t, 100)
+      // Group and label in one cell ("负责人手机"), or group and label read together.
+      else if (c.parent && c.parent.some((p) => c.labels.some((l) => labelMatches(leaf, [p + l])))) add(index, t, 95)
+      else if (!c.parent && above.length > 0 && labelMatches(above.join('') + leaf, c.labels)) add(index, t, 95)
+      // Its own label, unless the column belongs to a person group (a group's 联系电话 is that person's).
+      else if (!c.parent && !t.slot && labelMatches(leaf, c.labels) && !inGroup.has(index)) add(index, t, 80)
+      else if (!c.parent && t.slot && labelMatches(leaf, c.labels) && !inGroup.has(index) && above.length === 0) add(index, t, 75)
+    }
+    if (inGroup.has(index)) continue
+    // A person field alone ("职务"): the one slot that has it.
+    const field = above.length === 0 ? personFieldOf(leaf) : null
+    if (field) {
+      const having = slots.filter((s) => s.fields.has(field))
+      if (having.length === 1) add(index, having[0].fields.get(field), 60)
+    }
+    // The places a column names.
+    const words = regionWordsOf(leaf) ?? (above.length > 0 ? regionWordsOf(above.join('')) : null)
+    if (words) add(index, placeTarget(targets, words), 70)
+    // A label containing a known one, or contained in one ("现有储备数量" for 数量).
+    const similar = similarTarget(leaf, targets)
+    if (similar) add(index, similar.target, 40 + similar.length)
+  }
+
+  candidates.sort((a, b) => b.score - a.score || a.index - b.index)
+  const byIndex = new Map<number, Target>()
+  const taken = new Set<string>()
+  for (const c of candidates) {
+    if (byIndex.has(c.index) || taken.has(c.target.spec.key)) continue
+    byIndex.set(c.index, c.target)
+    taken.add(c.target.spec.key)
+  }
+  return byIndex
+}
+
+/** The spec column for the places a header names. */
+function placeTarget(targets: Target[], words: Set<RegionWord>): Target | undefined {
+  const by = (role: PlaceRole) => targets.find((t) => t.place === role)
+  if (words.has('unit')) return by('holder')
+  if (words.size === 1) {
+    const [only] = words
+    if (only === 'township') return by('township') ?? by('holder') ?? by('place')
+    return by(only as PlaceRole) ?? by('place')
+  }
+  return by('place') ?? (words.has('township') ? by('holder') : undefined)
+}
+
+function bareKey(text: string): string {
+  return labelKey(text).replace(/\([^)]*\)/g, '')
+}
+
+function similarTarget(leaf: string, targets: Target[]): { target: Target; length: number } | null {
+  const own = bareKey(leaf)
+  if (own.length < 2 || own.length > 20) return null
+  let best: { target: Target; length: number } | null = null
+  for (const t of targets) {
+    if (t.slot || t.place) continue
+    for (const label of t.spec.labels) {
+      const l = bareKey(label)
+      if (l.length < 2 || l === own) continue
+      if ((own.includes(l) || l.includes(own)) && (!best || Math.min(l.length, own.length) > best.length)) {
+        best = { target: t, length: Math.min(l.length, own.length) }
       }
     }
   }
-  return [...found].map(([key, cell]) => ({
-    key,
-    index: cell.index,
-    label: cell.parent !== undefined ? `${cell.parent}/${cell.label}` : cell.label,
-  })).sort((a, b) => a.index - b.index)
+  return best
 }
 
 // ------------------------------------------------------------------------------------------
 // Title and fill-in lines
 
-const FILL_KEY = /(填报单位|填表单位|报送单位|上报单位|单位名称|单位|填报日期|填表日期|报送日期|上报日期|统计日期|截止日期|填报时间|日期)\s*[:：]/g
-const AUTHORITY = /(政府|办事处|街道|镇|乡|村|社区|委员会|委会|局|公司|中心|站|所|队|院|厂|学校)$/
+const FILL_KEY = /(填报单位|填表单位|报送单位|上报单位|单位名称|单位|填报日期|填表日期|报送日期|上报日期|统计日期|截止日期|填报时间|填表时间|统计时间|截止时间|日期)\s*(?:[（(][^）)]{0,6}[）)])?\s*[:：]/g
+const AUTHORITY = /(政府|办事处|街道|镇|乡|村|社区|委员会|委会|局|公司|中心|站|所|队|院|厂|学校|办|办公室|部)$/
 
 /** "填报单位：XX镇人民政府　　填报日期：2024年3月" → { fillUnit, fillDate }. */
 export function fillLines(text: string): { fillUnit?: string; fillDate?: string } {
@@ -242,34 +536,64 @@ function aboveHeader(rows: SheetRow[]): Pick<Header, 'title' | 'fillUnit' | 'fil
   return out
 }
 
+function fingerprintOf(paths: string[][]): string {
+  const shape = paths.map((p) => p.map(labelKey).join('/'))
+  while (shape.length > 0 && shape[shape.length - 1] === '') shape.pop()
+  return crypto.createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 32)
+}
+
 // ------------------------------------------------------------------------------------------
 
 /**
- * The header among the first rows of a sheet: the first row where enough texts are labels of
- * the spec, joined with a group row above or a sub-header row below when there is one. Null
+ * The header among the first rows of a sheet: the first row where enough texts are header
+ * texts of the spec, joined with a group row above and the rows below that complete it. Null
  * when no row qualifies.
  */
 export function findHeader(rows: SheetRow[], spec: SheetSpec, merges: Merge[] | null): Header | null {
   const limit = Math.min(rows.length, HEADER_SCAN_ROWS)
   for (let h = 0; h < limit; h++) {
-    if (!enough(rows[h], spec)) continue
-    let top = h
-    let bottom: number | null = null
+    // Enough labels, or the top of a two-row header whose labels are mostly in the row below.
     const next = rows[h + 1]
+    const starts = enough(rows[h], spec) ||
+      (score(rows[h], spec).labels >= 2 && next !== undefined && next.row === rows[h].row + 1 && isChildRow(next, spec) && enoughTogether(rows[h], next, spec))
+    if (!starts) continue
+    let top = h
     const prev = rows[h - 1]
-    if (next && next.row === rows[h].row + 1 && isChildRow(next, spec)) bottom = h + 1
-    else if (prev && prev.row === rows[h].row - 1 && hasGroupLabel(prev, spec) && !enough(prev, spec)) {
-      top = h - 1
-      bottom = h
+    if (prev && prev.row === rows[h].row - 1 && isGroupRowAbove(prev, rows[h], spec)) top = h - 1
+    let bottom = h
+    while (bottom - top + 1 < MAX_HEADER_ROWS) {
+      const next = rows[bottom + 1]
+      if (!next || next.row !== rows[bottom].row + 1 || !isChildRow(next, spec)) break
+      bottom++
     }
-    const cells = combine(rows[top], bottom === null ? null : rows[bottom], merges)
+    const band = rows.slice(top, bottom + 1)
+    const paths = columnPaths(band, merges)
+    const columns: Column[] = paths.map((path, index) => ({ index, path, leaf: path[path.length - 1] ?? '', groups: path.slice(0, -1) }))
+      .filter((c) => c.leaf)
+    const serialColumns = columns.filter((c) => isSerialLabel(c.leaf) && !spec.columns.some((s) => labelMatches(c.leaf, s.labels))).map((c) => c.index)
+    const assigned = assign(columns.filter((c) => !serialColumns.includes(c.index)), spec)
+    const label = (c: Column) => c.path.join('/')
     return {
-      headerRows: bottom === null ? [rows[top].row] : [rows[top].row, rows[bottom].row],
-      lastIndex: bottom ?? top,
-      columns: assign(cells, spec),
-      serialColumns: cells.filter((c) => isSerialLabel(c.label) && !spec.columns.some((s) => labelMatches(c.label, s.labels))).map((c) => c.index),
+      headerRows: band.map((r) => r.row),
+      lastIndex: bottom,
+      columns: [...assigned].map(([index, t]) => ({ key: t.spec.key, index, label: label(columns.find((c) => c.index === index)!) }))
+        .sort((a, b) => a.index - b.index),
+      sheetColumns: columns.filter((c) => !serialColumns.includes(c.index))
+        .map((c) => ({ index: c.index, path: c.path, label: label(c), key: assigned.get(c.index)?.spec.key ?? null })),
+      serialColumns,
+      fingerprint: fingerprintOf(paths),
       ...aboveHeader(rows.slice(0, top)),
     }
   }
   return null
+}
+
+/** The header as the user mapped it: `keys` by sheet column (null: not read). */
+export function remapHeader(header: Header, keys: ReadonlyMap<number, string | null>): Header {
+  const sheetColumns = header.sheetColumns.map((c) => (keys.has(c.index) ? { ...c, key: keys.get(c.index) ?? null } : c))
+  return {
+    ...header,
+    sheetColumns,
+    columns: sheetColumns.filter((c) => c.key !== null).map((c) => ({ key: c.key!, index: c.index, label: c.label })),
+  }
 }

@@ -1,5 +1,5 @@
 import { halfWidth, normaliseCell } from './cells.js'
-import { HEADER_SCAN_ROWS, fillLines, findHeader, labelMatches, type FoundColumn, type Header } from './header.js'
+import { HEADER_SCAN_ROWS, fillLines, findHeader, labelMatches, remapHeader, type FoundColumn, type Header } from './header.js'
 import { openLedgerFile, type LedgerInput } from './open.js'
 import {
   EMPTY_CELL, LedgerFileError,
@@ -48,6 +48,14 @@ export type LedgerOptions = {
   onProgress?: (rowsRead: number) => void
   /** More data rows than this refuses the file (default 200 000). */
   maxRows?: number
+  /**
+   * Asked once the header is found, before any row is read: the columns as the user mapped
+   * them (sheet column → spec key, null for a column not to read), or null to keep what was
+   * recognised. `meta` then reports the mapping given.
+   */
+  mapColumns?: (found: LedgerMeta) => Promise<ReadonlyMap<number, string | null> | null>
+  /** Report a missing required column in `meta.columnsMissing` instead of refusing the file. */
+  lenient?: boolean
 }
 
 export type OpenedLedger = {
@@ -96,12 +104,18 @@ export async function openLedger(
         if (!isBlank(r.value)) head.push(r.value)
       }
       if (head.length > 0) sawRows = true
-      const header = head.length > 0 ? findHeader(head, spec, sheet.merges) : null
+      let header = head.length > 0 ? findHeader(head, spec, sheet.merges) : null
       if (!header) {
         await rows.return?.()
         continue
       }
-      const meta = checkHeader(header, spec, sheet)
+      const samples = sampleValues(head.slice(header.lastIndex + 1))
+      if (opts.mapColumns) {
+        const keys = await opts.mapColumns(describe(header, spec, sheet, samples))
+        if (keys) header = remapHeader(header, keys)
+      }
+      if (!opts.lenient) refuseMissing(header, spec)
+      const meta = describe(header, spec, sheet, samples)
       if (sheet.contentRows !== undefined && sheet.contentRows > maxRows + Math.max(100, maxRows / 10)) throw tooManyRows(maxRows)
       const reader = new RowReader(spec, header, meta, sheet.merges, maxRows)
       const pending = head.slice(header.lastIndex + 1)
@@ -115,7 +129,7 @@ export async function openLedger(
   }
 }
 
-function checkHeader(header: Header, spec: SheetSpec, sheet: Sheet): LedgerMeta {
+function refuseMissing(header: Header, spec: SheetSpec): void {
   const found = new Set(header.columns.map((c) => c.key))
   const missingRequired = spec.columns.filter((c) => c.required && !found.has(c.key))
   if (missingRequired.length > 0) {
@@ -124,10 +138,34 @@ function checkHeader(header: Header, spec: SheetSpec, sheet: Sheet): LedgerMeta 
       `表头（第 ${header.headerRows.join('、')} 行）中缺少必填的列：${missingRequired.map((c) => c.labels[0] ?? c.key).join('、')}。应有的列：${columnNames(spec)}`,
     )
   }
+}
+
+const MAX_SAMPLES = 3
+
+/** A few values of each sheet column from the first rows under the header, to show beside it. */
+function sampleValues(rows: SheetRow[]): Map<number, string[]> {
+  const out = new Map<number, string[]>()
+  for (const row of rows.slice(0, 8)) {
+    if (row.cells.every((c) => c.kind === 'empty')) continue
+    row.cells.forEach((cell, i) => {
+      const text = cell.text.trim()
+      if (!text) return
+      const list = out.get(i) ?? []
+      if (list.length < MAX_SAMPLES && !list.includes(text)) list.push(text.length > 30 ? `${text.slice(0, 30)}…` : text)
+      out.set(i, list)
+    })
+  }
+  return out
+}
+
+function describe(header: Header, spec: SheetSpec, sheet: Sheet, samples: Map<number, string[]>): LedgerMeta {
+  const found = new Set(header.columns.map((c) => c.key))
   const meta: LedgerMeta = {
     headerRows: header.headerRows,
     columnsFound: Object.fromEntries(header.columns.map((c) => [c.key, c.label])),
     columnsMissing: spec.columns.filter((c) => !found.has(c.key)).map((c) => c.key),
+    sheetColumns: header.sheetColumns.map((c) => ({ index: c.index, label: c.label, key: c.key, samples: samples.get(c.index) ?? [] })),
+    fingerprint: header.fingerprint,
   }
   if (header.title) meta.title = header.title
   if (header.fillUnit) meta.fillUnit = header.fillUnit

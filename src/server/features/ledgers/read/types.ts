@@ -1,3 +1,4 @@
+import type { PersonField, PlaceRole } from '../../../../domain/ledgers/mapping.js'
 import { AppError } from '../../../errors.js'
 
 /** One column a ledger may carry, and the header texts that name it. */
@@ -18,6 +19,15 @@ export type ColumnSpec = {
   enumLabels?: Record<string, string[]>
   /** Merged-down columns (the town written once for several rows): blank cells take the value above. */
   fillDown?: boolean
+  /**
+   * The person group the column belongs to and what it holds of the person. Without it, a
+   * column with a `parent` is in the group of `parent[0]`, its field read from its label.
+   */
+  person?: { slot: string; field: PersonField }
+  /** How the column places rows in regions; without it, a 'region' column by its label. */
+  place?: PlaceRole
+  /** Read on import beyond the ledger's own columns; its person group is filled after theirs. */
+  extra?: boolean
 }
 
 export type SheetSpec = {
@@ -26,8 +36,24 @@ export type SheetSpec = {
   maxColumns?: number
 }
 
+/** One headed column of a sheet as the reader understood it. */
+export type SheetColumn = {
+  /** 0-based sheet column (0 is column A). */
+  index: number
+  /** The header texts over it, top down ("负责人/手机"). */
+  label: string
+  /** The spec column it is read as; null when it is not read. */
+  key: string | null
+  /** Up to three values from the first data rows, as written. */
+  samples: string[]
+}
+
 /** `row` is the spreadsheet row number as the user sees it in Excel (1-based). */
-export type CellProblem = { row: number; column: string; columnLabel: string; value: string; message: string }
+export type CellProblem = {
+  row: number; column: string; columnLabel: string; value: string; message: string
+  /** A region name that fits several regions: the ones it may mean, for the user to choose. */
+  candidates?: Array<{ code: string; fullName: string }>
+}
 
 export type LedgerValue = string | number | null
 
@@ -59,6 +85,10 @@ export type LedgerMeta = {
   columnsFound: Record<string, string>
   /** Keys of optional columns the sheet lacks (a missing required column refuses the file). */
   columnsMissing: string[]
+  /** Every headed column of the sheet, how it was understood, and a few of its values. */
+  sheetColumns: SheetColumn[]
+  /** The same header always gives the same fingerprint (its texts by position), whatever the rows. */
+  fingerprint: string
   sheetName?: string
 }
 

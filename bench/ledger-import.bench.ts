@@ -57,7 +57,11 @@ async function ours(url: string, file: string): Promise<Omit<ChildResult, 'ms' |
     const imp = await db.insertInto('ledgerImport').values({ annex: annex.key, fileName: path.basename(file), fileSha256: '-', regionCode: WUXING })
       .returning('id').executeTakeFirstOrThrow()
     const started = Date.now()
-    await parseImport({ db, importId: imp.id, annex, regionCode: WUXING, filePath: file, fileName: path.basename(file), logError: (e) => console.error(e) })
+    // As an upload does: the file is kept with the import, for a new column mapping to read it again.
+    await parseImport({
+      db, importId: imp.id, annex, regionCode: WUXING, filePath: file, fileName: path.basename(file), mapping: null, keepFile: true,
+      logError: (e) => console.error(e),
+    })
     const parseMs = Date.now() - started
     const parsed = await db.selectFrom('ledgerImport').select(['status', 'message', 'totalRows', 'validRows', 'errorRows']).where('id', '=', imp.id).executeTakeFirstOrThrow()
     if (parsed.status !== 'previewed') throw new Error(`parse ended ${parsed.status}: ${parsed.message}`)

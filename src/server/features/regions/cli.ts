@@ -4,10 +4,9 @@
  * township, or the whole country ("all") into the configured database. Safe to repeat:
  * unchanged rows are not rewritten.
  */
-import pg from 'pg'
 import { jurisdictionPrefix, REGION_LEVEL_LABELS, REGION_LEVELS, type RegionLevel } from '../../../domain/regions/code.js'
 import { readConfig } from '../../config.js'
-import { connectDatabase } from '../../db/connect.js'
+import { connectForCommand } from '../../db/command.js'
 import { placeRegionPositions } from '../map/positions.js'
 import { loadRegions } from './load.js'
 
@@ -33,8 +32,8 @@ async function main(): Promise<number> {
   }
   const config = readConfig()
   const what = prefix === '' ? '全国' : `区划代码前缀 ${prefix} 下`
-  console.log(`正在连接数据库（${config.databaseUrl ? '外部 PostgreSQL' : `内置 PostgreSQL，数据目录 ${config.dataDir}`}）…`)
-  const { db, embedded, close } = await connectDatabase(config)
+  const { db, description, close } = await connectForCommand(config)
+  console.log(`已连接数据库（${description}）`)
   try {
     console.log(`开始导入${what}的行政区划…`)
     const started = Date.now()
@@ -59,30 +58,7 @@ async function main(): Promise<number> {
     console.log(`已为区划标注地图位置（区县为真实中心点，乡镇、村为示意位置）；用时 ${((Date.now() - placing) / 1000).toFixed(1)} 秒。`)
     return 0
   } finally {
-    await db.destroy()
-    if (embedded) await untilOthersDisconnect(embedded.url)
     await close()
-  }
-}
-
-/**
- * pg's Pool.end() resolves before its sockets close; stopping the embedded server in that gap
- * sends "terminating connection" to an idle client, which the pool throws as an unhandled
- * error after the work is done. So wait until the server sees nobody else connected.
- */
-async function untilOthersDisconnect(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url })
-  client.on('error', () => {})
-  await client.connect()
-  try {
-    for (let i = 0; i < 250; i++) {
-      const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'`)
-      if (rows[0].n === 0) return
-      await new Promise((r) => setTimeout(r, 20))
-    }
-  } finally {
-    await client.end()
   }
 }
 

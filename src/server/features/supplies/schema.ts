@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox'
 import { MAX_QUANTITY, TEXT_LIMITS } from '../../../domain/field-limits.js'
 import { CONDITIONS, RESERVE_FORMS } from '../../../domain/resources/kinds.js'
+import { KeyPageFields, KeyPageQuery } from '../../schema/key-page.js'
 import { Id, Page, PageSize, Version } from '../../schema/numbers.js'
 
 /**
@@ -60,6 +61,7 @@ export const SupplyListQuery = Type.Object({
   sort: Type.Optional(Type.Enum(['name', 'quantity', 'expiresOn', 'updatedAt'], { title: '排序字段' })),
   order: Type.Optional(Type.Enum(['asc', 'desc'], { title: '排序方向' })),
   ...paging,
+  ...KeyPageQuery,
 }, { additionalProperties: false })
 export type SupplyListQuery = Static<typeof SupplyListQuery>
 
@@ -153,7 +155,8 @@ export const Supply = Type.Object({
 })
 export type Supply = Static<typeof Supply>
 
-export const SupplyPage = Type.Object({ items: Type.Array(Supply), total: Type.Integer() })
+export const SupplyPage = Type.Object({ items: Type.Array(Supply), ...KeyPageFields })
+export type SupplyPage = Static<typeof SupplyPage>
 
 // ---- stock ledger ----
 

@@ -12,7 +12,7 @@ import { FeatureGate } from './shell/FeatureGate.js'
 import { features } from './shell/features.js'
 import { NotFoundPage } from './shell/NotFoundPage.js'
 import { RequireSession } from './shell/RequireSession.js'
-import { SessionProvider } from './shell/session.js'
+import { SessionProvider } from './lib/session.js'
 import { theme } from './shell/theme.js'
 import './shell/global.css'
 

@@ -52,7 +52,8 @@ export const PERSON_FIELD_WORDS: Record<PersonField, string[]> = {
  * "村（社区）主要负责人") belongs to the slot of the annex whose own words share the family.
  */
 export const PERSON_ROLE_FAMILIES: string[][] = [
-  ['负责人', '主要负责人', '第一负责人', '分管负责人', '责任人', '分管领导', '带班领导', '主要领导', '队长', '站长', '领导'],
+  ['负责人', '主要负责人', '第一负责人', '分管负责人', '责任人', '分管领导', '带班领导', '主要领导', '队长', '站长', '领导',
+    '书记', '党组织书记', '主任', '村长', '镇长', '乡长', '指挥长'],
   ['联络人', '联络员', '联系人', '信息员', '应急联络员', '联络'],
   ['保管人', '保管员', '管理人', '管理员', '库管员', '仓管员', '物资管理员', '负责人', '责任人'],
   ['监测责任人', '监测人', '监测员'],
@@ -164,7 +165,8 @@ export type MappingTarget = {
   required: boolean
   fillDown?: boolean
   enumLabels?: Record<string, string[]>
-  person?: { slot: string; field: PersonField }
+  /** `fallback`: the slot takes a further person group no other slot fits (a supply's second contact). */
+  person?: { slot: string; field: PersonField; fallback?: true }
   place?: PlaceRole
   /** Read on import only (the export keeps the annex's own columns). */
   extra?: boolean
@@ -176,12 +178,13 @@ const MORE_LABELS: Record<string, string[]> = {
   specification: ['型号规格', '规格参数', '规格及型号', '型号/规格', '品牌型号'],
   quantity: ['储备量', '库存', '现有库存', '在库数量', '实有数量', '现存数量', '数量合计', '储备数'],
   unit: ['计量单位', '单位名'],
-  storagePlace: ['存放地址', '储存位置', '存放仓库', '仓库', '储备库', '存放处', '储存地址', '放置地点', '仓储地点'],
+  storagePlace: ['存放地址', '储存位置', '存放仓库', '仓库', '储备库', '存放处', '储存地址', '放置地点', '仓储地点', '具体地点', '存放具体地点', '地点'],
   condition: ['完好状态', '使用状态', '性能状况', '完好率', '使用情况'],
   expiresOn: ['保质期', '有效期限', '到期日期', '到期时间', '失效时间'],
   purchasedOn: ['购置年份', '购买时间', '入库日期', '入库时间', '采购时间', '配置时间', '配备时间'],
   reserveForm: ['储备性质', '储备模式'],
   headcount: ['队员数', '人员数量', '在编人数', '总人数'],
+  teamType: ['队伍类别', '类别', '队伍种类'],
   teamName: ['所属救援队伍', '队伍'],
   note: ['其他', '附注'],
 }
@@ -304,9 +307,9 @@ export function mappingTargets(annex: Annex): MappingTarget[] {
     if (!has('liaisonName')) {
       const parent = ['联系人', '联络人', '联络员']
       extras.push(
-        { key: 'liaisonName', label: '联系人/姓名', labels: ['姓名'], parent, type: 'text', required: false, person: { slot: '联系人', field: 'name' }, extra: true },
-        { key: 'liaisonPost', label: '联系人/职务', labels: ['职务'], parent, type: 'text', required: false, person: { slot: '联系人', field: 'post' }, extra: true },
-        { key: 'liaisonPhone', label: '联系人/联系电话', labels: ['联系电话', '电话', '手机'], parent, type: 'phone', required: false, person: { slot: '联系人', field: 'phone' }, extra: true },
+        { key: 'liaisonName', label: '联系人/姓名', labels: ['姓名'], parent, type: 'text', required: false, person: { slot: '联系人', field: 'name', fallback: true }, extra: true },
+        { key: 'liaisonPost', label: '联系人/职务', labels: ['职务'], parent, type: 'text', required: false, person: { slot: '联系人', field: 'post', fallback: true }, extra: true },
+        { key: 'liaisonPhone', label: '联系人/联系电话', labels: ['联系电话', '电话', '手机'], parent, type: 'phone', required: false, person: { slot: '联系人', field: 'phone', fallback: true }, extra: true },
       )
     }
   }

@@ -44,14 +44,16 @@ export type PageInfo = {
 export const badCursor = (value: string) =>
   new AppError('INVALID_FIELD', 400, `“接续位置”的值“${value.slice(0, 40)}”无效，请从第一页重新查询`, [{ field: 'after', value }])
 
-/** The order's columns as text, selected beside each row so that its cursor can be made exactly (timestamps keep microseconds). */
-export function keySelections(order: KeyOrder): RawBuilder<string | null>[] {
-  return order.columns.map((c, i) => sql<string | null>`${sql.ref(c.ref)}::text`.as(`_k${i}`) as unknown as RawBuilder<string | null>)
+/**
+ * The row's place in the order, selected beside it as `pageKey` so that its cursor can be made
+ * exactly: the order's columns as text (timestamps keep their microseconds).
+ */
+export function keyOf(order: KeyOrder) {
+  return sql<Array<string | null>>`array[${sql.join(order.columns.map((c) => sql`${sql.ref(c.ref)}::text`))}]`.as('pageKey')
 }
 
-export function encodeCursor(order: KeyOrder, row: Record<string, unknown>): string {
-  const values = order.columns.map((_c, i) => row[`_k${i}`] ?? null)
-  return Buffer.from(JSON.stringify([order.name, ...values])).toString('base64url')
+export function encodeCursor(order: KeyOrder, key: Array<string | null>): string {
+  return Buffer.from(JSON.stringify([order.name, ...key])).toString('base64url')
 }
 
 /** The values of a cursor made by encodeCursor for the same order; AppError 400 for anything else. */
@@ -125,18 +127,13 @@ export function countInfo(n: number, exact: boolean): Omit<PageInfo, 'next'> {
 
 /**
  * `limit + 1` rows fetched for a page: the extra row only says that another page follows.
- * Returns the page's rows (with the key columns removed) and the next cursor.
+ * Returns the page's rows without their `pageKey` and the next page's cursor.
  */
-export function pageOf<R extends Record<string, unknown>>(order: KeyOrder, rows: R[], limit: number): { rows: Array<Omit<R, `_k${number}`>>; next: string | null } {
+export function pageOf<R extends { pageKey: Array<string | null> }>(order: KeyOrder, rows: R[], limit: number): { rows: Array<Omit<R, 'pageKey'>>; next: string | null } {
   const more = rows.length > limit
   const page = more ? rows.slice(0, limit) : rows
-  const next = more ? encodeCursor(order, page[page.length - 1]) : null
   return {
-    rows: page.map((r) => {
-      const copy: Record<string, unknown> = { ...r }
-      order.columns.forEach((_c, i) => delete copy[`_k${i}`])
-      return copy as Omit<R, `_k${number}`>
-    }),
-    next,
+    rows: page.map(({ pageKey, ...rest }) => rest),
+    next: more ? encodeCursor(order, page[page.length - 1].pageKey) : null,
   }
 }

@@ -13,13 +13,16 @@ import * as m0012 from './migrations/0012_gateway_inbox.js'
 import * as m0013 from './migrations/0013_worker_instances.js'
 import * as m0014 from './migrations/0014_ledger_mappings.js'
 import * as m0015 from './migrations/0015_ledger_tables.js'
-import * as m0019 from './migrations/0019_position_sources.js'
 import * as m0016 from './migrations/0016_escalation_rounds.js'
 import * as m0017 from './migrations/0017_cap_messages.js'
 import * as m0018 from './migrations/0018_demo_and_contacts.js'
+import * as m0019 from './migrations/0019_position_sources.js'
 import * as m0020 from './migrations/0020_rollup_aggregates.js'
 
-/** Every schema version in order. A new migration is a new file and one new line here. */
+/**
+ * Every schema version in order (the keys must sort as listed: backup and restore compare them).
+ * A new migration is a new file and one new line here. 0011 was never released.
+ */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_directory': m0002,
@@ -35,10 +38,10 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0013_worker_instances': m0013,
   '0014_ledger_mappings': m0014,
   '0015_ledger_tables': m0015,
-  '0019_position_sources': m0019,
   '0016_escalation_rounds': m0016,
   '0017_cap_messages': m0017,
   '0018_demo_and_contacts': m0018,
+  '0019_position_sources': m0019,
   '0020_rollup_aggregates': m0020,
 }
 

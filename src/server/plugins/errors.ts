@@ -156,7 +156,9 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
           detail: {
             method: req.method,
             url: req.url.split('?')[0].slice(0, 200),
-            ...(error.code === 'OUT_OF_JURISDICTION' ? { regionCode: String(error.details[0]?.value ?? '').slice(0, 12) } : {}),
+            // A refused region is named; a refused list of records (details name kind and id) is not a region.
+            ...(error.code === 'OUT_OF_JURISDICTION' && error.details[0]?.field === 'regionCode'
+              ? { regionCode: String(error.details[0].value ?? '').slice(0, 12) } : {}),
           },
         })
       }

@@ -2,7 +2,7 @@ import { EyeInvisibleOutlined, EyeOutlined } from '@ant-design/icons'
 import { Button, Space, Tooltip, Typography } from 'antd'
 import { useState } from 'react'
 import { BLANK } from '../lib/format.js'
-import { useCan } from '../shell/session.js'
+import { useCan } from '../lib/session.js'
 
 type Props = {
   /** The masked number as listed (138****5678). */

@@ -1,7 +1,7 @@
 import { Empty, Spin, Tree, type TreeDataNode as DataNode, type TreeProps } from 'antd'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { isWithin } from '../../domain/regions/code.js'
-import { fetchChildren, fetchRegion, fetchRootRegion, type Region } from '../features/regions/api.js'
+import { fetchChildren, fetchRegion, fetchRootRegion, type Region } from '../lib/regions-api.js'
 
 type Props = {
   /** Highlighted region; when it is deep in the tree, the branches down to it are opened. */

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { isWithin, type RegionLevel } from '../../domain/regions/code.js'
-import { fetchChildren, fetchRegion, fetchRootRegion, type Region } from '../features/regions/api.js'
+import { fetchChildren, fetchRegion, fetchRootRegion, type Region } from '../lib/regions-api.js'
 
 /**
  * The region tree behind the pickers: it starts at the user's own region and loads a branch when

@@ -135,3 +135,6 @@ export const http = {
 
 /** A page of a list endpoint. */
 export type Paged<T> = { items: T[]; total: number }
+
+/** A page of a key-paged list endpoint (server/db/key-paging.ts): `next` is the following page's `after`. */
+export type KeyPaged<T> = { items: T[]; next: string | null; total: number; totalExact: boolean; totalLabel: string }

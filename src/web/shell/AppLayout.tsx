@@ -2,14 +2,17 @@ import { MenuFoldOutlined, MenuOutlined, MenuUnfoldOutlined } from '@ant-design/
 import { Button, Layout, Menu } from 'antd'
 import { useEffect, useMemo, useState, type ReactNode } from 'react'
 import { Outlet, useLocation, useNavigate } from 'react-router'
-import { ChangePasswordDialog } from '../features/auth/ChangePasswordDialog.js'
+import { ChangePasswordDialog } from './account/ChangePasswordDialog.js'
 import { allowed, type Feature } from './feature.js'
-import { features } from './features.js'
+import { features, placeEditors } from './features.js'
+import { RegistryProvider } from './registry.js'
 import { RegionFilterProvider } from './region-filter.js'
 import { RegionPanel } from './RegionPanel.js'
-import { useMe, useSession } from './session.js'
+import { useMe, useSession } from '../lib/session.js'
 import { TopBar } from './TopBar.js'
 import './shell.css'
+
+const REGISTRY = { features, placeEditors }
 
 /** The feature whose page is showing: the longest path that prefixes the location. */
 function currentFeature(pathname: string) {
@@ -98,7 +101,9 @@ export function AppLayout() {
           </Layout.Sider>
           {feature?.regionFilter && allowed(feature, me.permissions) && <RegionPanel />}
           <Layout.Content className="sw-content">
-            <Outlet />
+            <RegistryProvider value={REGISTRY}>
+              <Outlet />
+            </RegistryProvider>
           </Layout.Content>
         </Layout>
       </Layout>

@@ -1,7 +1,7 @@
 import { Result, Spin } from 'antd'
 import { Suspense } from 'react'
 import { allowed, type Feature } from './feature.js'
-import { useMe } from './session.js'
+import { useMe } from '../lib/session.js'
 
 /** A page the user's role does not cover says so, rather than failing request by request. */
 export function FeatureGate({ feature }: { feature: Feature }) {

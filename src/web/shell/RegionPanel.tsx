@@ -3,7 +3,7 @@ import { AutoComplete, Button, Input, Tooltip, Typography } from 'antd'
 import { useEffect, useRef, useState } from 'react'
 import { REGION_LEVEL_LABELS } from '../../domain/regions/code.js'
 import { RegionTree } from '../components/RegionTree.js'
-import { searchRegions, type RegionHit } from '../features/regions/api.js'
+import { searchRegions, type RegionHit } from '../lib/regions-api.js'
 import { useRegionFilter } from './region-filter.js'
 
 /** The region navigator beside directory pages: the choice filters their lists. */

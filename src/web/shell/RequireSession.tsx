@@ -1,8 +1,8 @@
 import { Button, Result, Spin } from 'antd'
 import type { ReactNode } from 'react'
 import { Navigate, useLocation } from 'react-router'
-import { FirstPasswordScreen } from '../features/auth/FirstPasswordScreen.js'
-import { useSession } from './session.js'
+import { FirstPasswordScreen } from './account/FirstPasswordScreen.js'
+import { useSession } from '../lib/session.js'
 
 /**
  * Pages behind login: wait for /api/auth/me, send anonymous visitors to /login and back after,

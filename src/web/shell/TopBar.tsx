@@ -1,9 +1,9 @@
 import { DownOutlined, EnvironmentOutlined, KeyOutlined, LogoutOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons'
 import { App, Avatar, Dropdown, Space, Tag } from 'antd'
 import { useState } from 'react'
-import { ChangePasswordDialog } from '../features/auth/ChangePasswordDialog.js'
-import { TotpDialog } from '../features/auth/TotpDialog.js'
-import { useMe, useSession } from './session.js'
+import { ChangePasswordDialog } from './account/ChangePasswordDialog.js'
+import { TotpDialog } from './account/TotpDialog.js'
+import { useMe, useSession } from '../lib/session.js'
 
 export function TopBar() {
   const me = useMe()

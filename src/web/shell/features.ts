@@ -6,14 +6,15 @@ import { ledgersFeature } from '../features/ledgers/routes.js'
 import { linkageFeature } from '../features/linkage/routes.js'
 import { mapFeature, positionsFeature } from '../features/map/routes.js'
 import {
-  expertsFeature, riskPointsFeature, sheltersFeature, storagePointsFeature, suppliersFeature, teamsFeature,
+  expertsFeature, resourcePlaceEditors, riskPointsFeature, sheltersFeature, storagePointsFeature, suppliersFeature, teamsFeature,
 } from '../features/resources/routes.js'
 import { attentionFeature, completenessFeature, rollupFeature } from '../features/rollup/routes.js'
 import { gatewaySettingsFeature, issuingSettingsFeature } from '../features/settings/routes.js'
-import { suppliesFeature } from '../features/supplies/routes.js'
+import { suppliesFeature, supplyPlaceEditor } from '../features/supplies/routes.js'
 import { usersFeature } from '../features/users/routes.js'
 import { boardsFeature, doorKnocksFeature, drillsFeature, warningsFeature } from '../features/warnings/routes.js'
 import type { Feature } from './feature.js'
+import type { PlaceEditor } from './registry.js'
 
 /** Every page of the app, in menu order: one visible list, as on the server. */
 export const features: readonly Feature[] = [
@@ -47,3 +48,6 @@ export const features: readonly Feature[] = [
   issuingSettingsFeature,
   auditFeature,
 ]
+
+/** Create drawers the map's 新增点位 opens, by the kind of record placed. */
+export const placeEditors: readonly PlaceEditor[] = [...resourcePlaceEditors, supplyPlaceEditor]

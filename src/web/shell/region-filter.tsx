@@ -1,5 +1,5 @@
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react'
-import { useMe } from './session.js'
+import { useMe } from '../lib/session.js'
 
 export type RegionChoice = { code: string; name: string }
 

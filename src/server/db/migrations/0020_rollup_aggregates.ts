@@ -30,9 +30,13 @@ import { sql, type Kysely } from 'kysely'
  * triggers firing) calls it afterwards.
  *
  * A resource's headcount, capacity and risk level live in its detail table (team, shelter,
- * risk_point). Deleting a resource deletes its detail row by cascade, after which neither side
- * can find the other; so a resource's whole contribution is taken back by a row trigger before
- * the delete, and a detail row whose resource is gone changes nothing.
+ * risk_point), and a person counts where their unit is too: a statement may change both sides at
+ * once (an import creates a resource with its team in one statement), and a deleted resource's
+ * detail row goes by cascade, after which neither side can find the other. So what the tally holds
+ * of each resource and person is kept beside it (resource_tally_source, person_tally_source); a
+ * trigger on either side recomputes the record's figures from the tables as they now are and adds
+ * the difference from what was counted. A second trigger of the same statement then finds nothing
+ * left to add.
  *
  * The migration also adds the indexes key-paged lists walk in their order (region, name, id).
  */
@@ -118,56 +122,74 @@ const SUPPLY_SOURCES: Array<[Tally, (d: string) => string]> = [
     from ${d} cross join ${CHILD_LEVELS}`],
 ]
 
-/** A resource row's whole contribution, its detail row's figures included. */
-const resourceContribution = (d: string) => `
-    select l.level, left(d.region_code, l.level), d.kind, d.sign, d.sign * coalesce(t.headcount, 0)::bigint,
-      d.sign * coalesce(sh.capacity, 0)::bigint,
-      d.sign * coalesce(rp.level = 'general' and rp.state <> 'eliminated', false)::int,
-      d.sign * coalesce(rp.level = 'major' and rp.state <> 'eliminated', false)::int
-    from ${d}
-    left join team t on t.resource_id = d.id
-    left join shelter sh on sh.resource_id = d.id
-    left join risk_point rp on rp.resource_id = d.id
-    cross join ${levels(4, 6, 9, 12)}
-    where d.status = 'active'`
+/**
+ * Resources and people: the ids a statement touched, their figures now (`now_`), and what was
+ * counted for them (the source row), as `d` rows of a sign.
+ */
+const RESOURCE_NOW = (ids: string) => `
+    select r.id as resource_id, r.region_code, r.kind, coalesce(t.headcount, 0)::bigint as headcount,
+      coalesce(sh.capacity, 0)::bigint as capacity,
+      coalesce(rp.level = 'general' and rp.state <> 'eliminated', false)::int as risk_general,
+      coalesce(rp.level = 'major' and rp.state <> 'eliminated', false)::int as risk_major
+    from resource r
+    left join team t on t.resource_id = r.id
+    left join shelter sh on sh.resource_id = r.id
+    left join risk_point rp on rp.resource_id = r.id
+    where r.status = 'active' and r.id in (${ids})`
+
+/** The difference between the resources' figures now and what the tally holds of them. */
+const resourceDelta = (ids: string) => `
+    select l.level, left(d.region_code, l.level), d.kind, d.sign, d.sign * d.headcount, d.sign * d.capacity,
+      d.sign * d.risk_general, d.sign * d.risk_major
+    from (
+      select n.*, 1 as sign from (${RESOURCE_NOW(ids)}) n
+      union all
+      select s.*, -1 as sign from resource_tally_source s where s.resource_id in (${ids})
+    ) d
+    cross join ${levels(4, 6, 9, 12)}`
+
+/** Recounts the given resources: tally by the difference, then the source rows as they now are. */
+const recountResources = (ids: string) => [
+  upsert(TALLIES.resource, resourceDelta(ids)),
+  dropEmpty(TALLIES.resource),
+  `delete from resource_tally_source where resource_id in (${ids});`,
+  `insert into resource_tally_source ${RESOURCE_NOW(ids)};`,
+]
 
 const resourceFresh = (d: string) => `
     select l.level, left(d.region_code, l.level), d.kind, ${confirmedOn('d.confirmed_at')}, d.sign
     from ${d} cross join ${CHILD_LEVELS}
     where d.status = 'active'`
 
-/** A detail row's figures, counted where its (active) resource is; no records. */
-const DETAILS: Array<[string, (d: string) => string]> = [
-  ['team', (d) => `d.sign * coalesce(${d}.headcount, 0)::bigint, 0::bigint, 0, 0`],
-  ['shelter', (d) => `0::bigint, d.sign * coalesce(${d}.capacity, 0)::bigint, 0, 0`],
-  ['risk_point', (d) => `0::bigint, 0::bigint, d.sign * (${d}.level = 'general' and ${d}.state <> 'eliminated')::int,
-      d.sign * (${d}.level = 'major' and ${d}.state <> 'eliminated')::int`],
-]
-const detailContribution = (table: string, values: (d: string) => string) => (d: string) => `
-    select l.level, left(r.region_code, l.level), r.kind, 0, ${values('d')}
-    from ${d} join resource r on r.id = d.resource_id
-    cross join ${levels(4, 6, 9, 12)}
-    where r.status = 'active'`
-
 const PERSON_ROLES = `array['head', 'liaison', 'informant']::text[]`
 
-/** Where a person counts (their own region, and their unit's when it differs) with their roles. */
-const personContribution = (d: string) => `
-    select c.code, d.region_code, d.sign, d.sign * ('head' = any(d.roles))::int, d.sign * ('liaison' = any(d.roles))::int,
-      d.sign * ('informant' = any(d.roles))::int
-    from ${d}
-    left join unit u on u.id = d.unit_id
-    cross join lateral (select d.region_code as code union select u.region_code where u.region_code is not null) c
-    where d.roles && ${PERSON_ROLES}`
+const PERSON_NOW = (ids: string) => `
+    select p.id as person_id, p.region_code, u.region_code as unit_region_code, ('head' = any(p.roles))::int as heads,
+      ('liaison' = any(p.roles))::int as liaisons, ('informant' = any(p.roles))::int as informants
+    from person p left join unit u on u.id = p.unit_id
+    where p.roles && ${PERSON_ROLES} and p.id in (${ids})`
 
-/** People of units that moved to another region: their count moves with the unit (where it is not their own region). */
-const unitMoveContribution = `
-    select c.code, p.region_code, c.sign, c.sign * ('head' = any(p.roles))::int, c.sign * ('liaison' = any(p.roles))::int,
-      c.sign * ('informant' = any(p.roles))::int
-    from new_rows n join old_rows o on o.id = n.id and o.region_code <> n.region_code
-    join person p on p.unit_id = n.id
-    cross join lateral (values (o.region_code, -1), (n.region_code, 1)) c(code, sign)
-    where c.code <> p.region_code and p.roles && ${PERSON_ROLES}`
+/** A person counts in their own region, and in their unit's where that is another. */
+const personDelta = (ids: string) => `
+    select c.code, d.region_code, d.sign, d.sign * d.heads, d.sign * d.liaisons, d.sign * d.informants
+    from (
+      select n.*, 1 as sign from (${PERSON_NOW(ids)}) n
+      union all
+      select s.*, -1 as sign from person_tally_source s where s.person_id in (${ids})
+    ) d
+    cross join lateral (select d.region_code as code union select d.unit_region_code where d.unit_region_code is not null) c`
+
+const recountPeople = (ids: string) => [
+  upsert(TALLIES.person, personDelta(ids)),
+  dropEmpty(TALLIES.person),
+  `delete from person_tally_source where person_id in (${ids});`,
+  `insert into person_tally_source ${PERSON_NOW(ids)};`,
+]
+
+/** Ids in a statement's transition tables (`column` of each). */
+const touched = (event: Event, column: string) =>
+  event === 'upd' ? `select ${column} from new_rows union select ${column} from old_rows`
+    : `select ${column} from ${event === 'ins' ? 'new_rows' : 'old_rows'}`
 
 /** The grouped upsert of one tally from contribution rows. */
 function upsert(t: Tally, contributions: string): string {
@@ -223,31 +245,19 @@ function triggers(): string[] {
     out.push(statementTrigger(`rollup_supply_${event}`, 'supply', event,
       [...SUPPLY_SOURCES.map(([t, source]) => upsert(t, source(d))), ...clean].join('\n')))
 
-    // A deleted resource is taken back row by row before its details go (see above).
-    const resourceBody = event === 'del'
-      ? [upsert(TALLIES.fresh, resourceFresh(d)), dropEmpty(TALLIES.fresh)]
-      : [upsert(TALLIES.resource, resourceContribution(d)), upsert(TALLIES.fresh, resourceFresh(d)),
-        ...(event === 'upd' ? [dropEmpty(TALLIES.resource), dropEmpty(TALLIES.fresh)] : [])]
-    out.push(statementTrigger(`rollup_resource_${event}`, 'resource', event, resourceBody.join('\n')))
-
-    for (const [table, values] of DETAILS) {
-      out.push(statementTrigger(`rollup_${table}_${event}`, table, event,
-        [upsert(TALLIES.resource, detailContribution(table, values)(d)), ...(event === 'ins' ? [] : [dropEmpty(TALLIES.resource)])].join('\n')))
+    out.push(statementTrigger(`rollup_resource_${event}`, 'resource', event, [
+      upsert(TALLIES.fresh, resourceFresh(d)), ...(event === 'ins' ? [] : [dropEmpty(TALLIES.fresh)]),
+      ...recountResources(touched(event, 'id')),
+    ].join('\n')))
+    for (const table of ['team', 'shelter', 'risk_point']) {
+      out.push(statementTrigger(`rollup_${table}_${event}`, table, event, recountResources(touched(event, 'resource_id')).join('\n')))
     }
-
-    out.push(statementTrigger(`rollup_person_${event}`, 'person', event,
-      [upsert(TALLIES.person, personContribution(d)), ...(event === 'ins' ? [] : [dropEmpty(TALLIES.person)])].join('\n')))
+    out.push(statementTrigger(`rollup_person_${event}`, 'person', event, recountPeople(touched(event, 'id')).join('\n')))
   }
-  out.push(statementTrigger('rollup_unit_upd', 'unit', 'upd', [upsert(TALLIES.person, unitMoveContribution), dropEmpty(TALLIES.person)].join('\n')))
-  out.push(`
-    create function rollup_resource_before_del() returns trigger language plpgsql as $fn$
-    begin
-      ${upsert(TALLIES.resource, resourceContribution(`(select old.id as id, old.region_code as region_code, old.kind as kind, old.status as status, -1 as sign) d`))}
-      ${dropEmpty(TALLIES.resource)}
-      return old;
-    end $fn$;
-    create trigger rollup_resource_before_del before delete on resource
-      for each row execute function rollup_resource_before_del();`)
+  // A unit that moves takes its people's count along.
+  out.push(statementTrigger('rollup_unit_upd', 'unit', 'upd', recountPeople(`
+    select p.id from person p join new_rows n on n.id = p.unit_id join old_rows o on o.id = n.id
+    where o.region_code is distinct from n.region_code`).join('\n')))
   return out
 }
 
@@ -263,14 +273,14 @@ const FAMILIES = {
   resources: {
     tables: ['resource', 'team', 'shelter', 'risk_point'],
     body: () => [
-      `delete from resource_tally;`, `delete from fresh_tally where kind <> 'supply';`,
-      upsert(TALLIES.resource, resourceContribution(`(select x.*, 1 as sign from resource x) d`)),
+      `delete from resource_tally;`, `delete from resource_tally_source;`, `delete from fresh_tally where kind <> 'supply';`,
+      ...recountResources('select id from resource'),
       upsert(TALLIES.fresh, resourceFresh(`(select x.*, 1 as sign from resource x) d`)),
     ],
   },
   people: {
     tables: ['person', 'unit'],
-    body: () => [`delete from person_tally;`, upsert(TALLIES.person, personContribution(`(select x.*, 1 as sign from person x) d`))],
+    body: () => [`delete from person_tally;`, `delete from person_tally_source;`, ...recountPeople('select id from person')],
   },
 } as const
 
@@ -285,6 +295,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       create index ${t.table}_empty_idx on ${t.table} ((1)) where ${t.sums[0][0]} = 0;
     `).execute(db)
   }
+  await sql`
+    -- What the tallies hold of each active resource and each person with a counted role.
+    create table resource_tally_source (
+      resource_id bigint primary key, region_code text not null, kind text not null, headcount bigint not null,
+      capacity bigint not null, risk_general integer not null, risk_major integer not null
+    );
+    create table person_tally_source (
+      person_id bigint primary key, region_code text not null, unit_region_code text, heads integer not null,
+      liaisons integer not null, informants integer not null
+    );
+  `.execute(db)
   await sql`
     -- Range scans by key prefix (LIKE '3305%') on the tallies that are read that way.
     create index supply_place_tally_prefix_idx on supply_place_tally (region_code text_pattern_ops);
@@ -322,7 +343,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create function rollup_rebuild() returns void language plpgsql as $fn$
     begin
       -- Writers' triggers wait meanwhile, so no change is counted twice or lost.
-      lock table ${TALLY_TABLES.join(', ')} in exclusive mode;
+      lock table ${[...TALLY_TABLES, 'resource_tally_source', 'person_tally_source'].join(', ')} in exclusive mode;
       ${Object.keys(FAMILIES).map((f) => `perform rollup_rebuild_${f}();`).join('\n')}
     end $fn$;
   `).execute(db)
@@ -342,10 +363,9 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     }
   }
   statements.push('drop trigger if exists rollup_unit_upd on unit; drop function if exists rollup_unit_upd();')
-  statements.push('drop trigger if exists rollup_resource_before_del on resource; drop function if exists rollup_resource_before_del();')
   statements.push(`
     drop index if exists supply_list_idx; drop index if exists resource_list_idx; drop index if exists person_list_idx;
     drop index if exists unit_list_idx; drop index if exists leading_group_list_idx; drop index if exists supply_repair_idx;`)
-  for (const t of TALLY_TABLES) statements.push(`drop table if exists ${t};`)
+  for (const t of [...TALLY_TABLES, 'resource_tally_source', 'person_tally_source']) statements.push(`drop table if exists ${t};`)
   await sql.raw(statements.join('\n')).execute(db)
 }

@@ -3,6 +3,8 @@ import { auditActionLabel, auditEntityLabel } from '../../../domain/audit/action
 import type { Db } from '../../db/database.js'
 import { codeInScope, inScope, scopeOf, type Scope } from '../../db/scope.js'
 import { invalid, outOfScope } from '../../errors.js'
+import { containsPattern } from '../../shared/like.js'
+import { paging } from '../../shared/paging.js'
 import { namesOf } from './names.js'
 import type { AuditListQuery } from './schema.js'
 
@@ -45,9 +47,8 @@ export async function listAudit(db: Db, scope: Scope, f: AuditListQuery) {
   const from = f.from ? timeBound(f.from, false, '起始时间') : null
   const to = f.to ? timeBound(f.to, true, '截止时间') : null
   const wholeLog = await seesWholeLog(db, scope)
-  const pageSize = f.pageSize ?? 50
-  const page = f.page ?? 1
-  const actorLike = f.actor ? `%${f.actor.replace(/[\\%_]/g, '\\$&')}%` : null
+  const { limit, offset } = paging(f, 50)
+  const actorLike = f.actor ? containsPattern(f.actor) : null
   const actorId = f.actor && /^\d{1,15}$/.test(f.actor) ? Number(f.actor) : null
 
   const filtered = db.selectFrom('auditLog as a')
@@ -73,7 +74,7 @@ export async function listAudit(db: Db, scope: Scope, f: AuditListQuery) {
     filtered.select([
       'a.id', 'a.at', 'a.actorId', 'a.actorName', 'a.ip', 'a.action', 'a.entity', 'a.entityId', 'a.regionCode',
       'a.before', 'a.after', 'a.hash', 'a.prevHash',
-    ]).orderBy('a.id', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute(),
+    ]).orderBy('a.id', 'desc').limit(limit).offset(offset).execute(),
     filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ])
   const names = await namesOf(db, rows)

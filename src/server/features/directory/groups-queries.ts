@@ -1,13 +1,14 @@
-import { sql } from 'kysely'
+import { sql, type SqlBool } from 'kysely'
 import { maskPhone } from '../../../domain/people/phone.js'
 import { groupPositionLabel } from '../../../domain/people/units.js'
 import type { Db } from '../../db/database.js'
+import { afterKey, countRows, decodeCursor, keyOf, orderTerms, pageOf, type KeyOrder, type PageInfo } from '../../db/key-paging.js'
 import { inScope, type Scope } from '../../db/scope.js'
-import { notFound, stale } from '../../errors.js'
+import { badField, duplicate, isUniqueViolation, notFound, stale } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/record.js'
-import {
-  badField, checkRegion, containsPattern, duplicate, isUniqueViolation, paging, phoneField, regionFilter, requiredText, text,
-} from './input.js'
+import { checkRegion, phoneField, regionFilter, requiredText, text } from '../../shared/input.js'
+import { containsPattern } from '../../shared/like.js'
+import { paging } from '../../shared/paging.js'
 import type { Group, GroupInput, GroupListQuery, GroupUpdate, Member, MemberInput } from './schema.js'
 
 function selectGroups(db: Db, scope: Scope) {
@@ -41,19 +42,32 @@ async function membersOf(db: Db, groupIds: number[]): Promise<Map<number, Member
   return byGroup
 }
 
-export async function listGroups(db: Db, scope: Scope, query: GroupListQuery): Promise<{ items: Group[]; total: number }> {
+/** Region, then id: leading_group_list_idx (migration 0020), walked from the cursor. */
+const GROUP_ORDER: KeyOrder = { name: 'region', columns: [{ ref: 'g.regionCode', type: 'text' }, { ref: 'g.id', type: 'bigint' }] }
+
+/** A page of leading groups with their members, in key order, counted exactly when asked, else up to 1000. */
+export async function listGroups(db: Db, scope: Scope, query: GroupListQuery): Promise<{ items: Group[] } & PageInfo> {
   const within = regionFilter(scope, query.regionCode)
+  if (query.after !== undefined && query.page !== undefined && query.page > 1) {
+    throw badField('page', '页码', query.page, '不能与“接续位置”（after）同用')
+  }
   const q = text(query.q)
-  let base = db.selectFrom('leadingGroup as g').where(inScope('g.regionCode', scope)).where(inScope('g.regionCode', within))
-  if (q) base = base.where('g.name', 'ilike', containsPattern(q))
-  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()
+  const conditions = [inScope('g.regionCode', scope), inScope('g.regionCode', within)]
+  if (q) conditions.push(sql<SqlBool>`g.name ilike ${containsPattern(q)}`)
+  const matching = sql<SqlBool>`(${sql.join(conditions, sql` and `)})`
   const { limit, offset } = paging(query)
-  const rows = await selectGroups(db, scope).where('g.id', 'in', base.select('g.id'))
-    .orderBy('g.regionCode').orderBy('g.id').limit(limit).offset(offset).execute()
+  let page = selectGroups(db, scope).where(matching).select(keyOf(GROUP_ORDER))
+  if (query.after !== undefined) page = page.where(afterKey(GROUP_ORDER, decodeCursor(GROUP_ORDER, query.after)))
+  const [found, count] = await Promise.all([
+    page.orderBy(orderTerms(GROUP_ORDER)).limit(limit + 1).offset(query.after !== undefined ? 0 : offset).execute(),
+    countRows(db, db.selectFrom('leadingGroup as g').where(matching).select(sql.lit(1).as('one')), query.count),
+  ])
+  const { rows, next } = pageOf(GROUP_ORDER, found, limit)
   const members = await membersOf(db, rows.map((g) => g.id))
   return {
     items: rows.map((g) => ({ ...g, officePhone: maskPhone(g.officePhone), members: members.get(g.id)!, updatedAt: g.updatedAt.toISOString() })),
-    total,
+    next,
+    ...count,
   }
 }
 

@@ -2,10 +2,13 @@ import { sql, type SqlBool, type Expression } from 'kysely'
 import { maskPhone, normaliseLandline, normaliseMobile, phoneDigits } from '../../../domain/people/phone.js'
 import { roleLabels } from '../../../domain/people/units.js'
 import type { Db } from '../../db/database.js'
+import { afterKey, countRows, decodeCursor, keyOf, orderTerms, pageOf, type KeyOrder, type PageInfo } from '../../db/key-paging.js'
 import { inScope, type Scope } from '../../db/scope.js'
-import { notFound, stale } from '../../errors.js'
+import { badField, inUse, notFound, stale } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/record.js'
-import { badField, checkRegion, containsPattern, emailField, inUse, paging, phoneField, regionFilter, requiredText, text } from './input.js'
+import { checkRegion, emailField, phoneField, regionFilter, requiredText, text } from '../../shared/input.js'
+import { containsPattern } from '../../shared/like.js'
+import { paging } from '../../shared/paging.js'
 import type { Person, PersonInput, PersonListQuery, PersonUpdate } from './schema.js'
 
 function selectPeople(db: Db, scope: Scope) {
@@ -50,30 +53,39 @@ function phoneMatch(q: string, canReveal: boolean): Expression<SqlBool> | null {
   return null
 }
 
+/** Region, then id: person_list_idx (migration 0020), walked from the cursor. */
+const PEOPLE_ORDER: KeyOrder = { name: 'region', columns: [{ ref: 'p.regionCode', type: 'text' }, { ref: 'p.id', type: 'bigint' }] }
+
+/** A page of people in key order (db/key-paging.ts), counted exactly when asked, else up to 1000. */
 export async function listPeople(
   db: Db, scope: Scope, query: PersonListQuery, canReveal: boolean,
-): Promise<{ items: Person[]; total: number }> {
+): Promise<{ items: Person[] } & PageInfo> {
   const within = regionFilter(scope, query.regionCode)
+  if (query.after !== undefined && query.page !== undefined && query.page > 1) {
+    throw badField('page', '页码', query.page, '不能与“接续位置”（after）同用')
+  }
   const q = text(query.q)
-  let base = db.selectFrom('person as p').leftJoin('unit as un', 'un.id', 'p.unitId')
-    .where(inScope('p.regionCode', scope)).where(inScope('p.regionCode', within))
-  if (query.unitId !== undefined) base = base.where('p.unitId', '=', query.unitId)
-  if (query.role) base = base.where('p.roles', '@>', sql<string[]>`array[${query.role}]::text[]`)
+  const conditions: Expression<SqlBool>[] = [inScope('p.regionCode', scope), inScope('p.regionCode', within)]
+  if (query.unitId !== undefined) conditions.push(sql<SqlBool>`p.unit_id = ${query.unitId}`)
+  if (query.role) conditions.push(sql<SqlBool>`p.roles @> array[${query.role}]::text[]`)
   if (q) {
     const pattern = containsPattern(q)
     const phone = phoneMatch(q, canReveal)
-    base = base.where((eb) => eb.or([
-      eb('p.name', 'ilike', pattern),
-      eb('un.name', 'ilike', pattern),
-      eb('p.post', 'ilike', pattern),
+    conditions.push(sql<SqlBool>`(${sql.join([
+      sql<SqlBool>`p.name ilike ${pattern}`, sql<SqlBool>`un.name ilike ${pattern}`, sql<SqlBool>`p.post ilike ${pattern}`,
       ...(phone ? [phone] : []),
-    ]))
+    ], sql` or `)})`)
   }
-  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()
+  const matching = sql<SqlBool>`(${sql.join(conditions, sql` and `)})`
   const { limit, offset } = paging(query)
-  const rows = await selectPeople(db, scope).where('p.id', 'in', base.select('p.id'))
-    .orderBy('p.regionCode').orderBy('p.id').limit(limit).offset(offset).execute()
-  return { items: rows.map(presentPerson), total }
+  let page = selectPeople(db, scope).where(matching).select(keyOf(PEOPLE_ORDER))
+  if (query.after !== undefined) page = page.where(afterKey(PEOPLE_ORDER, decodeCursor(PEOPLE_ORDER, query.after)))
+  const [found, count] = await Promise.all([
+    page.orderBy(orderTerms(PEOPLE_ORDER)).limit(limit + 1).offset(query.after !== undefined ? 0 : offset).execute(),
+    countRows(db, db.selectFrom('person as p').leftJoin('unit as un', 'un.id', 'p.unitId').where(matching).select(sql.lit(1).as('one')), query.count),
+  ])
+  const { rows, next } = pageOf(PEOPLE_ORDER, found, limit)
+  return { items: rows.map(presentPerson), next, ...count }
 }
 
 export async function getPerson(db: Db, scope: Scope, id: number): Promise<Person> {

@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox'
 import { TEXT_LIMITS } from '../../../domain/field-limits.js'
 import { GROUP_POSITION_KEYS, RESPONSIBILITY_ROLE_KEYS, UNIT_KIND_KEYS } from '../../../domain/people/units.js'
+import { KeyPageFields, KeyPageQuery } from '../../schema/key-page.js'
 import { Id, Page, PageSize, Version } from '../../schema/numbers.js'
 
 /**
@@ -32,6 +33,7 @@ const paging = {
   q: Type.Optional(Type.String({ maxLength: 50, title: '关键词' })),
   page: Type.Optional(Page({ default: 1 })),
   pageSize: Type.Optional(PageSize(200, { default: 20 })),
+  ...KeyPageQuery,
 }
 
 export const Ok = Type.Object({ ok: Type.Boolean() })
@@ -81,7 +83,7 @@ export const Unit = Type.Object({
 })
 export type Unit = Static<typeof Unit>
 
-export const UnitPage = Type.Object({ items: Type.Array(Unit), total: Type.Integer() })
+export const UnitPage = Type.Object({ items: Type.Array(Unit), ...KeyPageFields })
 
 export const UnitPhone = Type.Object({ phone: nullable(Type.String()) })
 
@@ -137,7 +139,7 @@ export const Person = Type.Object({
 })
 export type Person = Static<typeof Person>
 
-export const PersonPage = Type.Object({ items: Type.Array(Person), total: Type.Integer() })
+export const PersonPage = Type.Object({ items: Type.Array(Person), ...KeyPageFields })
 
 export const PersonPhones = Type.Object({ mobile: nullable(Type.String()), landline: nullable(Type.String()) })
 
@@ -213,6 +215,6 @@ export const Group = Type.Object({
 })
 export type Group = Static<typeof Group>
 
-export const GroupPage = Type.Object({ items: Type.Array(Group), total: Type.Integer() })
+export const GroupPage = Type.Object({ items: Type.Array(Group), ...KeyPageFields })
 
 export const GroupPhone = Type.Object({ officePhone: nullable(Type.String()) })

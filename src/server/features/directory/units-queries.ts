@@ -1,13 +1,14 @@
-import { sql } from 'kysely'
+import { sql, type SqlBool } from 'kysely'
 import { maskPhone } from '../../../domain/people/phone.js'
 import { checkCreditCode, unitKindLabel } from '../../../domain/people/units.js'
 import type { Db } from '../../db/database.js'
+import { afterKey, countRows, decodeCursor, keyOf, orderTerms, pageOf, type KeyOrder, type PageInfo } from '../../db/key-paging.js'
 import { inScope, type Scope } from '../../db/scope.js'
-import { notFound, stale } from '../../errors.js'
+import { badField, duplicate, inUse, isUniqueViolation, notFound, stale } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/record.js'
-import {
-  badField, checkRegion, containsPattern, duplicate, inUse, isUniqueViolation, paging, phoneField, regionFilter, requiredText, text,
-} from './input.js'
+import { checkRegion, phoneField, regionFilter, requiredText, text } from '../../shared/input.js'
+import { containsPattern } from '../../shared/like.js'
+import { paging } from '../../shared/paging.js'
 import type { Unit, UnitInput, UnitListQuery, UnitUpdate } from './schema.js'
 
 function selectUnits(db: Db, scope: Scope) {
@@ -27,19 +28,32 @@ function presentUnit(row: UnitRow): Unit {
   return { ...row, kindLabel: unitKindLabel(row.kind), phone: maskPhone(row.phone), updatedAt: row.updatedAt.toISOString() }
 }
 
-export async function listUnits(db: Db, scope: Scope, query: UnitListQuery): Promise<{ items: Unit[]; total: number }> {
+/** Region, then name: unit_list_idx (migration 0020), walked from the cursor. */
+const UNIT_ORDER: KeyOrder = {
+  name: 'region', columns: [{ ref: 'u.regionCode', type: 'text' }, { ref: 'u.name', type: 'text' }, { ref: 'u.id', type: 'bigint' }],
+}
+
+/** A page of units in key order (db/key-paging.ts), counted exactly when asked, else up to 1000. */
+export async function listUnits(db: Db, scope: Scope, query: UnitListQuery): Promise<{ items: Unit[] } & PageInfo> {
   const within = regionFilter(scope, query.regionCode)
+  if (query.after !== undefined && query.page !== undefined && query.page > 1) {
+    throw badField('page', '页码', query.page, '不能与“接续位置”（after）同用')
+  }
   const q = text(query.q)
-  let base = db.selectFrom('unit as u').where(inScope('u.regionCode', scope)).where(inScope('u.regionCode', within))
-  if (query.kind) base = base.where('u.kind', '=', query.kind)
+  const conditions = [inScope('u.regionCode', scope), inScope('u.regionCode', within)]
+  if (query.kind) conditions.push(sql<SqlBool>`u.kind = ${query.kind}`)
   // The trigram index on name serves ILIKE '%…%', which is how Chinese names are searched.
-  if (q) base = base.where('u.name', 'ilike', containsPattern(q))
-  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()
+  if (q) conditions.push(sql<SqlBool>`u.name ilike ${containsPattern(q)}`)
+  const matching = sql<SqlBool>`(${sql.join(conditions, sql` and `)})`
   const { limit, offset } = paging(query)
-  const ids = base.select('u.id')
-  const rows = await selectUnits(db, scope).where('u.id', 'in', ids)
-    .orderBy('u.regionCode').orderBy('u.name').orderBy('u.id').limit(limit).offset(offset).execute()
-  return { items: rows.map(presentUnit), total }
+  let page = selectUnits(db, scope).where(matching).select(keyOf(UNIT_ORDER))
+  if (query.after !== undefined) page = page.where(afterKey(UNIT_ORDER, decodeCursor(UNIT_ORDER, query.after)))
+  const [found, count] = await Promise.all([
+    page.orderBy(orderTerms(UNIT_ORDER)).limit(limit + 1).offset(query.after !== undefined ? 0 : offset).execute(),
+    countRows(db, db.selectFrom('unit as u').where(matching).select(sql.lit(1).as('one')), query.count),
+  ])
+  const { rows, next } = pageOf(UNIT_ORDER, found, limit)
+  return { items: rows.map(presentUnit), next, ...count }
 }
 
 export async function getUnit(db: Db, scope: Scope, id: number): Promise<Unit> {

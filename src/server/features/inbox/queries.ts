@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { NOTICE_STEP } from '../../../domain/warnings/ladder.js'
 import type { Db } from '../../db/database.js'
+import { paging } from '../../shared/paging.js'
 import { recordAudit, type Actor } from '../audit/record.js'
 import { acknowledge, type AckOutcome } from '../warnings/ack.js'
 import { escalationListPath, escalationTexts } from '../warnings/escalation-notice.js'
@@ -26,8 +27,7 @@ function inboxOf(db: Db, personId: number) {
 const needsAck = sql<boolean>`(d.step >= 0 and r.person_id is not null and r.acknowledged_at is null and w.status = 'issued')`
 
 export async function listInbox(db: Db, personId: number, q: InboxQuery): Promise<Omit<InboxPage, 'notice'>> {
-  const pageSize = q.pageSize ?? 20
-  const page = q.page ?? 1
+  const { limit, offset } = paging(q)
   const [counts, rows] = await Promise.all([
     inboxOf(db, personId)
       .select([sql<number>`count(*)`.as('total'), sql<number>`count(*) filter (where ${needsAck})`.as('unread')])
@@ -41,7 +41,7 @@ export async function listInbox(db: Db, personId: number, q: InboxQuery): Promis
         needsAck.as('needsAck'),
       ])
       .orderBy(sql`coalesce(d.sent_at, d.queued_at)`, 'desc').orderBy('d.id', 'desc')
-      .limit(pageSize).offset((page - 1) * pageSize)
+      .limit(limit).offset(offset)
       .execute(),
   ])
   // Escalation notices (上级叫应, one per round) and the stand-in line of a superior the ladder brought in.

@@ -46,6 +46,8 @@ export async function recoverStaleImports(db: Db, opts: { atStart?: boolean } = 
       .returning(['id', 'regionCode', 'fileName', 'annex']).execute()
     if (stale.length === 0) return []
     await trx.deleteFrom('ledgerImportRow').where('importId', 'in', stale.map((s) => s.id)).execute()
+    // A failed import is uploaded again, not read again: its kept file goes too.
+    await trx.deleteFrom('ledgerImportFile').where('importId', 'in', stale.map((s) => s.id)).execute()
     for (const s of stale) {
       await recordAudit(trx, SYSTEM_ACTOR, {
         action: 'ledger.import_interrupted', entity: 'ledger_import', entityId: s.id, regionCode: s.regionCode,

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import { annexByKey, type Annex } from '../../../domain/ledgers/annexes.js'
-import { mappingTargets, type MappingTarget } from '../../../domain/ledgers/mapping.js'
+import { headerKey, mappingTargets, type MappingTarget } from '../../../domain/ledgers/mapping.js'
 import { isWithin } from '../../../domain/regions/code.js'
 import type { Db } from '../../db/database.js'
 import type { Database } from '../../db/types.js'
@@ -59,7 +59,7 @@ export function keysOf(mapping: LedgerMapping, meta: LedgerMeta): Map<number, st
   const keys = new Map<number, string | null>()
   for (const c of mapping.columns) {
     const own = byIndex.get(c.index)
-    if (!own || own.label !== c.label) return null
+    if (!own || headerKey(own.label) !== headerKey(c.label)) return null
     keys.set(c.index, c.key)
   }
   return keys

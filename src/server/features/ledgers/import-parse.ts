@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Annex } from '../../../domain/ledgers/annexes.js'
+import { mappingTargets } from '../../../domain/ledgers/mapping.js'
 import type { Db } from '../../db/database.js'
 import { HEARTBEAT_MS } from './import-cleanup.js'
 import { dropUpload, keepUpload } from './import-file.js'
@@ -177,6 +178,10 @@ export async function parseImport(job: ParseJob): Promise<void> {
 /** What the preview shows of the file: column keys as the labels users know, and how each column was read. */
 function presentMeta(annex: Annex, meta: LedgerMeta, source: MappingSource, needs: MappingNeed[]): ImportMeta {
   const own = new Set(annex.columns.map((c) => c.key))
+  // A place column the file lacks is not missing when another column, or the user, places the rows.
+  const targets = mappingTargets(annex)
+  const placed = meta.sheetColumns.some((c) => c.key !== null && targets.some((t) => t.key === c.key && t.place))
+  if (placed) for (const t of targets) if (t.place) own.delete(t.key)
   const label = (key: string) => {
     const c = annex.columns.find((col) => col.key === key)
     return c ? (c.parent ? `${c.parent[0]}/${c.labels[0]}` : c.labels[0]) : key

@@ -93,10 +93,12 @@ export class RegionResolver {
       if (this.cache.size >= 50_000) this.cache.clear()
       this.cache.set(key, found)
     }
-    // "晓河村（织里镇）": the place in brackets is the one above.
+    // "晓河村（织里镇）": the place in brackets is the one above. "织里镇人民政府": the place itself.
     const bracketed = /^(.+?)[（(]([^）)]+)[）)]$/.exec(text.trim())
-    if (!found.ok && !found.candidates && bracketed) {
-      const again = await this.resolve(`${bracketed[2]}${bracketed[1]}`, level, parentCode, hints)
+    const office = /^(.+?)(人民政府|政府|管委会)$/.exec(text.trim())
+    const other = bracketed ? `${bracketed[2]}${bracketed[1]}` : office ? office[1] : null
+    if (!found.ok && !found.candidates && other) {
+      const again = await this.resolve(other, level, parentCode, hints)
       if (again.ok || again.candidates) return again
     }
     if (!found.ok && found.candidates) {

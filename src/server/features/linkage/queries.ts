@@ -3,11 +3,11 @@ import { roleLabels } from '../../../domain/people/units.js'
 import { DEFAULT_WARNING_ROLES } from '../../../domain/warnings/delivery.js'
 import type { Db } from '../../db/database.js'
 import { codeInScope, inScope, type Scope } from '../../db/scope.js'
-import { AppError, notFound, outOfScope, stale } from '../../errors.js'
+import { AppError, badField, duplicate, isUniqueViolation, notFound, outOfScope, stale } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/record.js'
-import {
-  badField, checkRegion, containsPattern, duplicate, isUniqueViolation, paging, regionFilter, requiredText, text,
-} from '../directory/input.js'
+import { checkRegion, regionFilter, requiredText, text } from '../../shared/input.js'
+import { containsPattern } from '../../shared/like.js'
+import { paging } from '../../shared/paging.js'
 import { defaultRegionDef, memberCounts, memberList, storedDef, type GroupDef } from './members.js'
 import { maskWebhook, secretField, webhookField } from './robots.js'
 import {

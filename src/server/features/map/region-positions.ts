@@ -6,7 +6,9 @@ import type { Db } from '../../db/database.js'
 import { codeInScope, inScope, type Scope } from '../../db/scope.js'
 import { AppError, notFound, outOfScope } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/record.js'
-import { containsPattern, paging, regionFilter, text } from '../directory/input.js'
+import { containsPattern } from '../../shared/like.js'
+import { paging } from '../../shared/paging.js'
+import { regionFilter, text } from '../../shared/input.js'
 import type {
   ImportCommitBody, PositionQuery, PositionSummary, RegionPosition, SetPositionBody,
 } from './position-schema.js'

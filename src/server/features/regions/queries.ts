@@ -3,6 +3,7 @@ import { parentCode, REGION_LEVELS, type RegionLevel } from '../../../domain/reg
 import { candidateStems, matchRegion, normalizeName, type RegionName } from '../../../domain/regions/match.js'
 import type { Db } from '../../db/database.js'
 import { inScope, type Scope } from '../../db/scope.js'
+import { likeLiteral } from '../../shared/like.js'
 
 const COLUMNS = ['r.code', 'r.name', 'r.fullName', 'r.level', 'r.kind', 'r.parentCode'] as const
 
@@ -21,11 +22,6 @@ function isLevel(level: string): level is RegionLevel {
 /** Rows with `level` typed as a RegionLevel; the column's check constraint allows no others. */
 function leveled<T extends { level: string }>(rows: T[]): Array<T & { level: RegionLevel }> {
   return rows.flatMap((r) => (isLevel(r.level) ? [{ ...r, level: r.level }] : []))
-}
-
-/** LIKE treats % and _ as wildcards and \ as escape; typed text must not. */
-function likeLiteral(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`)
 }
 
 /** Codes from the top of the tree down to `code`'s parent. */

@@ -1,9 +1,10 @@
 import { sql, type SqlBool } from 'kysely'
 import type { Db } from '../../db/database.js'
 import { inScope, type Scope } from '../../db/scope.js'
-import { notFound, stale } from '../../errors.js'
+import { badField, notFound, stale } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/record.js'
-import { badField, checkRegion, paging, regionFilter, requiredText, text } from '../directory/input.js'
+import { checkRegion, regionFilter, requiredText, text } from '../../shared/input.js'
+import { paging } from '../../shared/paging.js'
 import type { Agreement, AgreementInput, AgreementListQuery, AgreementUpdate } from './agreements-schema.js'
 import { chinaToday } from '../../../domain/calendar.js'
 

@@ -104,13 +104,17 @@ describe('confirm in bulk', () => {
       method: 'POST', url: '/api/resources/confirm-bulk',
       payload: { items: [{ kind: 'team', id: team.id }, { kind: 'supply', id: supplyId }, { kind: 'team', id: theirs.id }, { kind: 'storage_point', id: shelter.id }] },
     })
-    expect(res.statusCode).toBe(400)
+    expect(res.statusCode).toBe(403)
+    expect(res.json().code).toBe('OUT_OF_JURISDICTION')
     expect(res.json().message).toBe(`以下记录不存在或不在您的辖区内，本次未确认任何记录：应急救援队伍 ${theirs.id}、储备点/储备库 ${shelter.id}`)
     for (const [table, id] of [['resource', team.id], ['supply', supplyId], ['resource', theirs.id]] as const) {
       expect(Date.now() - (await confirmedAt(table, id))!.getTime()).toBeGreaterThan(300 * 86_400_000)
     }
+    // Nothing was confirmed: the only new audit row is the refusal itself.
     const auditAfter = await w.app.db.selectFrom('auditLog').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
-    expect(auditAfter.n).toBe(auditBefore.n)
+    expect(auditAfter.n).toBe(auditBefore.n + 1)
+    const last = await w.app.db.selectFrom('auditLog').select('action').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()
+    expect(last.action).toBe('refused.jurisdiction')
     const viewer = await w.viewer.request({ method: 'POST', url: '/api/resources/confirm-bulk', payload: { items: [{ kind: 'team', id: team.id }] } })
     expect(viewer.statusCode).toBe(403)
     const empty = await w.wuxing.request({ method: 'POST', url: '/api/resources/confirm-bulk', payload: { items: [] } })

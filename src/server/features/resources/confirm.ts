@@ -54,7 +54,7 @@ export async function confirmBulk(db: Db, scope: Scope, actor: Actor, who: strin
     const missing = [...wanted.values()].filter((i) => !found.has(`${i.kind}:${i.id}`))
     if (missing.length > 0) {
       const names = missing.map((i) => `${label(KIND_LABELS, i.kind)} ${i.id}`).join('、')
-      throw new AppError('NOT_IN_JURISDICTION', 400, `以下记录不存在或不在您的辖区内，本次未确认任何记录：${names}`,
+      throw new AppError('OUT_OF_JURISDICTION', 403, `以下记录不存在或不在您的辖区内，本次未确认任何记录：${names}`,
         missing.map((i) => ({ field: i.kind, value: i.id })))
     }
     const now = new Date()

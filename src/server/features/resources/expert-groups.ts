@@ -2,9 +2,9 @@ import { sql } from 'kysely'
 import { Type, type Static } from 'typebox'
 import { EXPERT_DOMAINS, label } from '../../../domain/resources/kinds.js'
 import type { Db } from '../../db/database.js'
-import { AppError } from '../../errors.js'
+import { AppError, isUniqueViolation } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/record.js'
-import { isUniqueViolation, requiredText } from '../directory/input.js'
+import { requiredText } from '../../shared/input.js'
 
 /**
  * Second-level expert groups (专家组别) under the five domains: a code table shared by the whole

@@ -1,7 +1,8 @@
 import { sql, type SqlBool } from 'kysely'
 import { Type, type Static } from 'typebox'
 import { EXPERT_DOMAINS, GENDERS, label } from '../../../domain/resources/kinds.js'
-import { badField, text } from '../directory/input.js'
+import { badField } from '../../errors.js'
+import { text } from '../../shared/input.js'
 import type { KindModule } from './kind.js'
 import { DEFAULT_TITLES, nullable, optionalDate, optionalEnum, optionalText } from './schema.js'
 

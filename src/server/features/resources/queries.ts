@@ -1,12 +1,15 @@
-import { sql, type SqlBool } from 'kysely'
+import { sql, type Expression, type SqlBool } from 'kysely'
 import { auditActionLabel } from '../../../domain/audit/actions.js'
 import { maskPhone } from '../../../domain/people/phone.js'
 import { label, RESOURCE_KINDS } from '../../../domain/resources/kinds.js'
 import type { Db } from '../../db/database.js'
+import { afterKey, countRows, decodeCursor, keyOf, orderTerms, pageOf, type KeyOrder, type PageInfo } from '../../db/key-paging.js'
 import { inScope, type Scope } from '../../db/scope.js'
-import { AppError, notFound, stale } from '../../errors.js'
+import { AppError, badField, inUse, notFound, stale } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/record.js'
-import { badField, checkRegion, containsPattern, inUse, paging, regionFilter, requiredText, text } from '../directory/input.js'
+import { checkRegion, regionFilter, requiredText, text } from '../../shared/input.js'
+import { containsPattern } from '../../shared/like.js'
+import { paging } from '../../shared/paging.js'
 import { freshnessDays, isStale } from './freshness.js'
 import type { KindModule, PersonCheck } from './kind.js'
 import {
@@ -77,34 +80,61 @@ async function presentAll<In, Values, Out>(db: Db, scope: Scope, mod: KindModule
   return rows.map((r) => present(mod, r, details.get(r.id)))
 }
 
+/** The list's order, ending with the id so that every row has one place (key paging). */
+function listOrder(query: ListQuery): KeyOrder {
+  const desc = query.order === 'desc'
+  const id = { ref: 'r.id', type: 'bigint' } as const
+  switch (query.sort) {
+    case 'name': return { name: `name:${desc ? 'desc' : 'asc'}`, columns: [{ ref: 'r.name', type: 'text', desc }, id] }
+    case 'updatedAt': return { name: `updatedAt:${desc ? 'desc' : 'asc'}`, columns: [{ ref: 'r.updatedAt', type: 'timestamptz', desc }, id] }
+    // Never confirmed counts as the oldest confirmation.
+    case 'confirmedAt': return {
+      name: `confirmedAt:${desc ? 'desc' : 'asc'}`,
+      columns: [{ ref: 'r.confirmedAt', type: 'timestamptz', desc, nulls: desc ? 'last' : 'first' }, id],
+    }
+    // Region, then name: resource_list_idx (migration 0020) keeps this order per kind.
+    default: return {
+      name: `region:${desc ? 'desc' : 'asc'}`,
+      columns: [{ ref: 'r.regionCode', type: 'text', desc }, { ref: 'r.name', type: 'text' }, id],
+    }
+  }
+}
+
+/**
+ * A page of one kind's records in key order (db/key-paging.ts): from `after`, or by `page` for
+ * callers that jump; counted exactly when asked, else up to 1000.
+ */
 export async function listResources<In, Values, Out>(
   db: Db, scope: Scope, mod: KindModule<In, Values, Out>, query: ListQuery,
-): Promise<{ items: Item<Out>[]; total: number }> {
+): Promise<{ items: Item<Out>[] } & PageInfo> {
   const within = regionFilter(scope, query.regionCode)
+  if (query.after !== undefined && query.page !== undefined && query.page > 1) {
+    throw badField('page', '页码', query.page, '不能与“接续位置”（after）同用')
+  }
   const days = await freshnessDays(db)
   const q = text(query.q)
   const byKind = mod.matching(db, query)
-  const base = db.selectFrom('resource as r')
-    .where('r.kind', '=', mod.kind).where(inScope('r.regionCode', scope)).where(inScope('r.regionCode', within))
-    .$if(query.status !== undefined, (b) => b.where('r.status', '=', query.status!))
-    // The trigram index on name serves ILIKE '%…%', which is how Chinese names are searched.
-    .$if(q !== null, (b) => b.where('r.name', 'ilike', containsPattern(q!)))
-    .$if(query.fresh === 'stale', (b) => b.where(isStale('r.confirmedAt', days)))
-    .$if(query.fresh === 'fresh', (b) => b.where(sql<SqlBool>`not ${isStale('r.confirmedAt', days)}`))
-    .$if(byKind !== null, (b) => b.where(byKind!))
-  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()
+  const conditions: Expression<SqlBool>[] = [
+    sql<SqlBool>`${sql.ref('r.kind')} = ${mod.kind}`, inScope('r.regionCode', scope), inScope('r.regionCode', within),
+  ]
+  if (query.status !== undefined) conditions.push(sql<SqlBool>`${sql.ref('r.status')} = ${query.status}`)
+  // The trigram index on name serves ILIKE '%…%', which is how Chinese names are searched.
+  if (q !== null) conditions.push(sql<SqlBool>`${sql.ref('r.name')} ilike ${containsPattern(q)}`)
+  if (query.fresh === 'stale') conditions.push(isStale('r.confirmedAt', days))
+  if (query.fresh === 'fresh') conditions.push(sql<SqlBool>`not ${isStale('r.confirmedAt', days)}`)
+  if (byKind !== null) conditions.push(byKind)
+  const matching = sql<SqlBool>`(${sql.join(conditions, sql` and `)})`
+
+  const order = listOrder(query)
   const { limit, offset } = paging(query)
-  const dir = query.order === 'desc' ? 'desc' : 'asc'
-  let page = selectResources(db, scope, days).where('r.id', 'in', base.select('r.id'))
-  switch (query.sort) {
-    case 'name': page = page.orderBy('r.name', dir); break
-    case 'updatedAt': page = page.orderBy('r.updatedAt', dir); break
-    // Never confirmed counts as the oldest confirmation.
-    case 'confirmedAt': page = page.orderBy('r.confirmedAt', (ob) => (dir === 'asc' ? ob.asc().nullsFirst() : ob.desc().nullsLast())); break
-    default: page = page.orderBy('r.regionCode', dir).orderBy('r.name')
-  }
-  const rows = await page.orderBy('r.id').limit(limit).offset(offset).execute()
-  return { items: await presentAll(db, scope, mod, rows), total }
+  let page = selectResources(db, scope, days).where(matching).select(keyOf(order))
+  if (query.after !== undefined) page = page.where(afterKey(order, decodeCursor(order, query.after)))
+  const [found, count] = await Promise.all([
+    page.orderBy(orderTerms(order)).limit(limit + 1).offset(query.after !== undefined ? 0 : offset).execute(),
+    countRows(db, db.selectFrom('resource as r').where(matching).select(sql.lit(1).as('one')), query.count),
+  ])
+  const { rows, next } = pageOf(order, found, limit)
+  return { items: await presentAll(db, scope, mod, rows), next, ...count }
 }
 
 async function history(db: Db, id: number): Promise<HistoryEntry[]> {

@@ -2,7 +2,7 @@ import { sql, type SqlBool } from 'kysely'
 import { Type, type Static } from 'typebox'
 import { HAZARD_TYPES, label, RISK_LEVELS, RISK_STATES } from '../../../domain/resources/kinds.js'
 import { inScope } from '../../db/scope.js'
-import { text } from '../directory/input.js'
+import { text } from '../../shared/input.js'
 import type { KindModule } from './kind.js'
 import { DEFAULT_TITLES, nullable, optionalId, optionalInteger, optionalText } from './schema.js'
 

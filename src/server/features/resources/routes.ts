@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { RESOURCE_KIND_KEYS, RESOURCE_KINDS } from '../../../domain/resources/kinds.js'
 import { AppError } from '../../errors.js'
+import { KeyPageFields } from '../../schema/key-page.js'
 import { Version } from '../../schema/numbers.js'
 import { confirmBulk, confirmResource } from './confirm.js'
 import { KIND_MODULES } from './details.js'
@@ -27,7 +28,7 @@ function kindRoutes<In, Values, Out>(mod: KindModule<In, Values, Out>): FastifyP
   const itemOf = Type.Object({ ...itemProperties, detail: mod.output })
   const Item = Type.Unsafe<Item<Out>>(itemOf)
   const Full = Type.Unsafe<ItemWithHistory<Out>>(Type.Object({ ...itemOf.properties, history: Type.Array(HistoryEntry, { description: '最近 100 条操作记录，最新的在前' }) }))
-  const Page = Type.Object({ items: Type.Array(Item), total: Type.Integer() })
+  const Page = Type.Object({ items: Type.Array(Item), ...KeyPageFields })
   const inputOf = { ...baseInputProperties(mod.titles), detail: mod.input }
   const Input = Type.Unsafe<ResourceInput<In>>(Type.Object(inputOf, { additionalProperties: false, description: '可选字段未提供时视为清空' }))
   const Update = Type.Unsafe<ResourceUpdate<In>>(Type.Object({ ...inputOf, version: Version() }, {

@@ -1,6 +1,7 @@
 import { Type, type Static, type TProperties, type TSchema } from 'typebox'
 import { TEXT_LIMITS } from '../../../domain/field-limits.js'
 import { RESOURCE_KIND_KEYS } from '../../../domain/resources/kinds.js'
+import { KeyPageQuery } from '../../schema/key-page.js'
 import { Id, Page, PageSize, Version } from '../../schema/numbers.js'
 
 /**
@@ -96,6 +97,7 @@ export const baseListProperties = {
   pageSize: Type.Optional(PageSize(200, { default: 20 })),
   sort: Type.Optional(Type.Enum([...SORTS], { title: '排序字段', default: 'region' })),
   order: Type.Optional(Type.Enum(['asc', 'desc'], { title: '排序方向', default: 'asc' })),
+  ...KeyPageQuery,
 }
 
 /** Filters of single kinds; each kind's list accepts only its own. */
@@ -122,6 +124,8 @@ export type ListQuery = KindFilters & {
   pageSize?: number
   sort?: string
   order?: string
+  after?: string
+  count?: 'exact'
 }
 
 export function listQuerySchema(filters: TProperties) {

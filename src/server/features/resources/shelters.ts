@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox'
 import {
   label, SHELTER_CLASSES, SHELTER_LEVELS, SHELTER_M2_PER_PERSON, SHELTER_SPACES, shelterCapacityLimit,
 } from '../../../domain/resources/kinds.js'
-import { badField } from '../directory/input.js'
+import { badField } from '../../errors.js'
 import { textList, type KindModule } from './kind.js'
 import { DEFAULT_TITLES, nullable, optionalEnum } from './schema.js'
 

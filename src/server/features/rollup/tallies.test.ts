@@ -22,7 +22,10 @@ import { addExpert, addPerson, addRiskPoint, addShelter, addStoragePoint, addSup
 
 const CITY = '330500000000' // 湖州市
 const COUNTIES = ['330502000000', '330503000000'] // 吴兴区, 南浔区
-const TALLY_TABLES = ['supply_tally', 'supply_name_tally', 'supply_place_tally', 'supply_date_tally', 'fresh_tally', 'resource_tally', 'person_tally']
+const TALLY_TABLES = [
+  'supply_tally', 'supply_name_tally', 'supply_place_tally', 'supply_date_tally', 'fresh_tally', 'resource_tally', 'person_tally',
+  'resource_tally_source', 'person_tally_source',
+]
 const FRESHNESS_DAYS = 180
 
 let app: FastifyInstance
@@ -130,6 +133,20 @@ async function randomChange(rng: () => number): Promise<void> {
     else if (what < 0.8) await db.updateTable('shelter').set({ capacity: Math.floor(rng() * 100) }).where('resourceId', '=', id).execute()
     else if (what < 0.9) await db.updateTable('riskPoint').set({ state: pick(rng, ['monitoring', 'rectifying', 'eliminated']), level: pick(rng, ['general', 'major']) }).where('resourceId', '=', id).execute()
     else await db.deleteFrom('team').where('resourceId', '=', id).execute()
+  } else if (r < 0.77) {
+    // A resource and its team written in one statement, as a ledger import writes them.
+    const region = pick(rng, places)
+    if (rng() < 0.5) {
+      await sql`
+        with made as (insert into resource (kind, region_code, name, confirmed_at) values ('team', ${region}, ${`导入队伍${Math.floor(rng() * 1e6)}`}, now()) returning id)
+        insert into team (resource_id, level, team_type, headcount) select id, 'village', 'grassroots', ${Math.floor(rng() * 40)} from made`.execute(db)
+    } else {
+      const id = await someId('resource', rng, 'team')
+      if (id === null) return
+      await sql`
+        with t as (update team set headcount = ${Math.floor(rng() * 70)} where resource_id = ${id} returning resource_id)
+        update resource set region_code = ${region}, status = ${rng() < 0.3 ? 'inactive' : 'active'} from t where resource.id = t.resource_id`.execute(db)
+    }
   } else if (r < 0.8) {
     // Deleting a resource takes its detail row with it (cascade).
     const id = await someId('resource', rng)
@@ -149,9 +166,15 @@ async function randomChange(rng: () => number): Promise<void> {
     else if (what < 0.8) await db.updateTable('person').set({ unitId: rng() < 0.3 ? null : await someId('unit', rng) }).where('id', '=', id).execute()
     else await db.deleteFrom('person').where('id', '=', id).execute()
   } else {
-    // A unit moving takes its people's count along.
+    // A unit moving takes its people's count along; sometimes its people change in the same statement.
     const id = await someId('unit', rng)
-    if (id !== null) await db.updateTable('unit').set({ regionCode: pick(rng, places) }).where('id', '=', id).execute()
+    if (id === null) return
+    if (rng() < 0.5) await db.updateTable('unit').set({ regionCode: pick(rng, places) }).where('id', '=', id).execute()
+    else {
+      await sql`
+        with u as (update unit set region_code = ${pick(rng, places)} where id = ${id} returning id)
+        update person set roles = ${ROLES.filter(() => rng() < 0.5)}::text[] from u where person.unit_id = u.id`.execute(db)
+    }
   }
 }
 

@@ -2,9 +2,9 @@ import { sql } from 'kysely'
 import { supplyClassLevel, supplyClassParent } from '../../../domain/resources/supply-classes.js'
 import type { Db } from '../../db/database.js'
 import { inScope, type Scope } from '../../db/scope.js'
-import { AppError, notFound } from '../../errors.js'
+import { AppError, badField, inUse, isUniqueViolation, notFound } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/record.js'
-import { badField, inUse, isUniqueViolation, requiredText } from '../directory/input.js'
+import { requiredText } from '../../shared/input.js'
 import type { SupplyClass, SupplyClassInput, SupplyClassUpdate } from './schema.js'
 
 /**

@@ -2,9 +2,9 @@ import { sql } from 'kysely'
 import { MOVEMENT_KINDS, type MovementKind } from '../../../domain/resources/kinds.js'
 import type { Db } from '../../db/database.js'
 import { inScope, type Scope } from '../../db/scope.js'
-import { AppError, notFound, stale } from '../../errors.js'
+import { AppError, badField, notFound, stale } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/record.js'
-import { badField, requiredText } from '../directory/input.js'
+import { requiredText } from '../../shared/input.js'
 
 /**
  * The stock ledger (出入库台账). `supply.quantity` is the running balance of `stock_movement`;

@@ -1,16 +1,19 @@
-import { sql, type SqlBool } from 'kysely'
+import { sql, type RawBuilder, type SqlBool } from 'kysely'
 import { auditActionLabel } from '../../../domain/audit/actions.js'
 import { maskPhone } from '../../../domain/people/phone.js'
 import { CONDITIONS, label, MOVEMENT_KINDS, RESERVE_FORMS } from '../../../domain/resources/kinds.js'
 import { classifySupplyName, OTHER_SUPPLY_CLASS, supplyClassLevel } from '../../../domain/resources/supply-classes.js'
 import type { Db } from '../../db/database.js'
+import { afterKey, countInfo, countRows, decodeCursor, keyOf, orderTerms, pageOf, type KeyColumn, type KeyOrder } from '../../db/key-paging.js'
 import { inScope, type Scope } from '../../db/scope.js'
-import { notFound, stale } from '../../errors.js'
+import { badField, notFound, stale } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/record.js'
-import { badField, checkRegion, containsPattern, paging, regionFilter, requiredText, text } from '../directory/input.js'
+import { checkRegion, regionFilter, requiredText, text } from '../../shared/input.js'
+import { containsPattern } from '../../shared/like.js'
+import { paging } from '../../shared/paging.js'
 import { freshnessDays, isStale } from '../resources/freshness.js'
 import { bookMovement } from './movements.js'
-import type { Movement, MovementListQuery, Supply, SupplyDetail, SupplyInput, SupplyListQuery, SupplyUpdate } from './schema.js'
+import type { Movement, MovementListQuery, Supply, SupplyDetail, SupplyInput, SupplyListQuery, SupplyPage, SupplyUpdate } from './schema.js'
 import { chinaToday } from '../../../domain/calendar.js'
 
 /** What "now" means for the derived flags of one request. */
@@ -77,48 +80,98 @@ export function classPrefix(code: string): string {
   return code.slice(0, [1, 3, 5, 7][supplyClassLevel(code) - 1])
 }
 
-const SORTS = {
-  name: 's.name',
-  quantity: 's.quantity',
-  expiresOn: 's.expiresOn',
-  updatedAt: 's.updatedAt',
-} as const
+/** List orders, each ending with the id so that every row has one place (key paging). */
+const ORDERS: Record<string, { type: KeyColumn['type']; nullable: boolean }> = {
+  name: { type: 'text', nullable: false },
+  quantity: { type: 'numeric', nullable: false },
+  expiresOn: { type: 'date', nullable: true },
+  updatedAt: { type: 'timestamptz', nullable: false },
+}
 
-export async function listSupplies(db: Db, scope: Scope, query: SupplyListQuery): Promise<{ items: Supply[]; total: number }> {
+function listOrder(query: SupplyListQuery): KeyOrder {
+  if (!query.sort) {
+    // Region, then name: the order supply_list_idx (migration 0020) keeps, walked from the cursor.
+    return { name: 'region', columns: [{ ref: 's.regionCode', type: 'text' }, { ref: 's.name', type: 'text' }, { ref: 's.id', type: 'bigint' }] }
+  }
+  const o = ORDERS[query.sort]
+  const desc = query.order === 'desc'
+  return {
+    name: `${query.sort}:${desc ? 'desc' : 'asc'}`,
+    columns: [
+      { ref: `s.${query.sort}`, type: o.type, desc, ...(o.nullable ? { nulls: 'last' as const } : {}) },
+      { ref: 's.id', type: 'bigint' },
+    ],
+  }
+}
+
+/** Digits of a region prefix whose lines supply_tally counts: the first kept level not shorter than the prefix. */
+const TALLY_LEVELS = [4, 6, 9]
+
+/**
+ * The exact count from supply_tally when the list is narrowed only by region and by the
+ * columns the tally keeps (class, 装备, condition); null when other filters apply or the region
+ * is a village, whose lines are few enough to count.
+ */
+async function tallyCount(db: Db, scope: Scope, within: Scope, query: SupplyListQuery): Promise<number | null> {
+  const { q, reserveForm, storagePointId, teamId, expiringWithinDays, expired, maintenanceDue, fresh } = query
+  if ([reserveForm, storagePointId, teamId, expiringWithinDays, expired, maintenanceDue, fresh].some((f) => f !== undefined) || text(q)) return null
+  const prefix = within.prefix.length >= scope.prefix.length ? within.prefix : scope.prefix
+  const level = TALLY_LEVELS.find((l) => l >= prefix.length)
+  if (level === undefined) return null
+  let rows = db.selectFrom('supplyTally as t').where('t.level', '=', level).where('t.key', 'like', `${prefix}%`)
+  if (query.classCode) rows = rows.where('t.classCode', 'like', `${classPrefix(query.classCode)}%`)
+  if (query.isEquipment !== undefined) rows = rows.where('t.isEquipment', '=', query.isEquipment)
+  if (query.condition) rows = rows.where('t.condition', '=', query.condition)
+  const { n } = await rows.select((eb) => eb.fn.coalesce(eb.fn.sum<number>('t.lines'), sql<number>`0`).as('n')).executeTakeFirstOrThrow()
+  return Number(n)
+}
+
+/**
+ * A page of supply lines in key order (db/key-paging.ts): from `after`, or by `page` for callers
+ * that jump. The count is exact when asked, when the tallies know it, or when it is small;
+ * otherwise it says “超过 1000”.
+ */
+export async function listSupplies(db: Db, scope: Scope, query: SupplyListQuery): Promise<SupplyPage> {
   const within = regionFilter(scope, query.regionCode)
+  if (query.after !== undefined && query.page !== undefined && query.page > 1) {
+    throw badField('page', '页码', query.page, '不能与“接续位置”（after）同用')
+  }
   const clock = await clockOf(db)
   const q = text(query.q)
   const today = clock.today
-  let base = db.selectFrom('supply as s').where(inScope('s.regionCode', scope)).where(inScope('s.regionCode', within))
+  const ref = (c: string) => sql.ref(`s.${c}`)
+  const conditions: RawBuilder<SqlBool>[] = [inScope('s.regionCode', scope), inScope('s.regionCode', within)]
   // Names only: the trigram index on supply.name serves this; a second column would force a scan.
-  if (q) base = base.where('s.name', 'ilike', containsPattern(q))
-  if (query.classCode) base = base.where('s.classCode', 'like', `${classPrefix(query.classCode)}%`)
-  if (query.isEquipment !== undefined) base = base.where('s.isEquipment', '=', query.isEquipment)
-  if (query.condition) base = base.where('s.condition', '=', query.condition)
-  if (query.reserveForm) base = base.where('s.reserveForm', '=', query.reserveForm)
-  if (query.storagePointId !== undefined) base = base.where('s.storagePointId', '=', query.storagePointId)
-  if (query.teamId !== undefined) base = base.where('s.teamId', '=', query.teamId)
+  if (q) conditions.push(sql<SqlBool>`${ref('name')} ilike ${containsPattern(q)}`)
+  if (query.classCode) conditions.push(sql<SqlBool>`${ref('classCode')} like ${`${classPrefix(query.classCode)}%`}`)
+  if (query.isEquipment !== undefined) conditions.push(sql<SqlBool>`${ref('isEquipment')} = ${query.isEquipment}`)
+  if (query.condition) conditions.push(sql<SqlBool>`${ref('condition')} = ${query.condition}`)
+  if (query.reserveForm) conditions.push(sql<SqlBool>`${ref('reserveForm')} = ${query.reserveForm}`)
+  if (query.storagePointId !== undefined) conditions.push(sql<SqlBool>`${ref('storagePointId')} = ${query.storagePointId}`)
+  if (query.teamId !== undefined) conditions.push(sql<SqlBool>`${ref('teamId')} = ${query.teamId}`)
   if (query.expiringWithinDays !== undefined) {
-    base = base.where(sql<SqlBool>`s.expires_on between ${today}::date and ${today}::date + ${query.expiringWithinDays}::int`)
+    conditions.push(sql<SqlBool>`s.expires_on between ${today}::date and ${today}::date + ${query.expiringWithinDays}::int`)
   }
-  if (query.expired !== undefined) base = base.where(query.expired ? expiredSql(today) : sql<SqlBool>`not ${expiredSql(today)}`)
+  if (query.expired !== undefined) conditions.push(query.expired ? expiredSql(today) : sql<SqlBool>`not ${expiredSql(today)}`)
   if (query.maintenanceDue !== undefined) {
-    base = base.where(query.maintenanceDue ? maintenanceDueSql(today) : sql<SqlBool>`not ${maintenanceDueSql(today)}`)
+    conditions.push(query.maintenanceDue ? maintenanceDueSql(today) : sql<SqlBool>`not ${maintenanceDueSql(today)}`)
   }
   if (query.fresh !== undefined) {
-    base = base.where(query.fresh ? sql<SqlBool>`not ${isStale('s.confirmedAt', clock.freshDays)}` : isStale('s.confirmedAt', clock.freshDays))
+    conditions.push(query.fresh ? sql<SqlBool>`not ${isStale('s.confirmedAt', clock.freshDays)}` : isStale('s.confirmedAt', clock.freshDays))
   }
-  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()
+  const matching = sql<SqlBool>`(${sql.join(conditions, sql` and `)})`
+  const order = listOrder(query)
   const { limit, offset } = paging(query)
-  let page = selectSupplies(db, scope, clock).where('s.id', 'in', base.select('s.id'))
-  if (query.sort) {
-    const direction = query.order === 'desc' ? 'desc' : 'asc'
-    page = page.orderBy(SORTS[query.sort as keyof typeof SORTS], (ob) => (direction === 'desc' ? ob.desc().nullsLast() : ob.asc().nullsLast()))
-  } else {
-    page = page.orderBy('s.regionCode').orderBy('s.name')
-  }
-  const rows = await page.orderBy('s.id').limit(limit).offset(offset).execute()
-  return { items: rows.map(presentSupply), total }
+  let page = selectSupplies(db, scope, clock).where(matching).select(keyOf(order))
+  if (query.after !== undefined) page = page.where(afterKey(order, decodeCursor(order, query.after)))
+  const rows = page.orderBy(orderTerms(order)).limit(limit + 1).offset(query.after !== undefined ? 0 : offset).execute()
+
+  const tallied = query.count === 'exact' ? null : tallyCount(db, scope, within, query)
+  const counted = Promise.resolve(tallied).then((n) => n !== null && n !== undefined ? countInfo(n, true)
+    : countRows(db, db.selectFrom('supply as s').where(matching).select(sql.lit(1).as('one')), query.count))
+  const [found, count] = await Promise.all([rows, counted])
+  const { rows: items, next } = pageOf(order, found, limit)
+  return { items: items.map(presentSupply), next, ...count }
 }
 
 export async function getSupply(db: Db, scope: Scope, id: number): Promise<Supply> {

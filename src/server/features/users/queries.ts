@@ -7,6 +7,8 @@ import type { Db } from '../../db/database.js'
 import { codeInScope, inScope, scopeOf, type Scope } from '../../db/scope.js'
 import type { Database } from '../../db/types.js'
 import { AppError, forbidden, notFound, outOfScope, stale } from '../../errors.js'
+import { containsPattern } from '../../shared/like.js'
+import { paging } from '../../shared/paging.js'
 import { recordAudit, type Actor } from '../audit/record.js'
 import { hashPassword } from '../auth/passwords.js'
 import { closeApproval, fileApproval, takePending } from './approvals.js'
@@ -81,16 +83,15 @@ const audited = (u: { displayName: string; disabled: boolean; role: string; regi
 
 export async function listUsers(db: Db, scope: Scope, f: UserListQuery): Promise<{ items: User[]; total: number }> {
   if (f.regionCode && !codeInScope(f.regionCode, scope)) throw outOfScope(f.regionCode)
-  const pageSize = f.pageSize ?? 20
-  const page = f.page ?? 1
-  const like = f.q ? `%${f.q.replace(/[\\%_]/g, '\\$&')}%` : null
+  const { limit, offset } = paging(f)
+  const like = f.q ? containsPattern(f.q) : null
   const filtered = userQuery(db, scope)
     .$if(!!f.regionCode, (q) => q.where(inScope('u.regionCode', scopeOf(f.regionCode!))))
     .$if(!!f.role, (q) => q.where('u.role', '=', f.role!))
     .$if(like !== null, (q) => q.where((eb) => eb.or([eb('u.username', 'ilike', like!), eb('u.displayName', 'ilike', like!)])))
   const [rows, count] = await Promise.all([
     filtered.select(USER_COLUMNS).orderBy('u.regionCode').orderBy('u.username')
-      .limit(pageSize).offset((page - 1) * pageSize).execute(),
+      .limit(limit).offset(offset).execute(),
     filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ])
   return { items: rows.map(presentUser), total: count.n }

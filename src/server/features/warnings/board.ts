@@ -6,13 +6,14 @@ import { confirmedPercent } from '../../../domain/warnings/progress.js'
 import type { Db } from '../../db/database.js'
 import { codeInScope, inScope, scopeOf, type Scope } from '../../db/scope.js'
 import { notFound, outOfScope } from '../../errors.js'
-import { containsPattern, paging } from '../directory/input.js'
+import { containsPattern } from '../../shared/like.js'
+import { iso } from '../../shared/dates.js'
+import { paging } from '../../shared/paging.js'
 import { childKey, childPrefixLength, OWN_LEVEL } from '../rollup/tree.js'
 import type {
   Board, BoardQuery, RecipientDetail, RecipientListQuery, RecipientRow, SilentQuery, SilentRow, VillageState,
 } from './schema.js'
 import { listTimeline } from './timeline.js'
-import { iso } from './queries.js'
 
 /**
  * The live board of one warning. Every figure is one grouped query over warning_recipient or

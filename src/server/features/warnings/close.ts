@@ -3,10 +3,8 @@ import { NOTICE_STEP } from '../../../domain/warnings/ladder.js'
 import type { Db } from '../../db/database.js'
 import { publish } from '../../events/bus.js'
 import type { Clock } from '../../jobs/clock.js'
-import { DELIVERIES_TOPIC } from './dispatch.js'
 import { addressSql, loadWaveWarning, queueGroupRobots } from './fanout.js'
-
-export const CLOSE_QUEUE = 'warning.close'
+import { DELIVERIES_TOPIC } from './pipeline.js'
 
 export type ClosePayload = { warningId: number; kind: 'cancelled' | 'ended' }
 

@@ -14,9 +14,6 @@ import { escalationTexts } from './escalation-notice.js'
 import { composeMessage, confirmLink, type ComposeInput, type Composed, type MessageWarning } from './message.js'
 import { signConfirmToken } from './tokens.js'
 
-/** Event topic that tells every instance's dispatcher new deliveries are queued (on commit). */
-export const DELIVERIES_TOPIC = 'deliveries'
-
 export type DispatcherOptions = {
   db: Db
   clock: Clock

@@ -1,14 +1,14 @@
 import { maskPhone } from '../../../domain/people/phone.js'
 import type { Db } from '../../db/database.js'
 import { inScope, type Scope } from '../../db/scope.js'
-import { AppError, notFound } from '../../errors.js'
+import { AppError, badField, notFound } from '../../errors.js'
 import { publish } from '../../events/bus.js'
 import { recordAudit } from '../audit/record.js'
-import { badField, paging } from '../directory/input.js'
+import { iso } from '../../shared/dates.js'
+import { paging } from '../../shared/paging.js'
 import { acknowledgeMany } from './ack.js'
 import type { DoorKnockDone, DoorKnockPerson, DoorKnockQuery, DoorKnockTask } from './schema.js'
 import type { Caller } from './workflow.js'
-import { iso } from './queries.js'
 
 /**
  * 上门叫应: one task per village (per township or county for its own staff) listing the people the

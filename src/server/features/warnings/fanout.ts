@@ -8,7 +8,7 @@ import type { Database } from '../../db/types.js'
 import { publish } from '../../events/bus.js'
 import type { Clock } from '../../jobs/clock.js'
 import { groupWebhooksFor, recipientsQuery } from '../linkage/recipients.js'
-import { DELIVERIES_TOPIC } from './dispatch.js'
+import { DELIVERIES_TOPIC } from './pipeline.js'
 
 type Trx = Kysely<Database>
 

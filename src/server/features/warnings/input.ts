@@ -8,8 +8,8 @@ import { isEmptyTarget, type WarningTarget } from '../../../domain/warnings/targ
 import type { Db } from '../../db/database.js'
 import type { Database } from '../../db/types.js'
 import { inScope, scopeOf, type Scope } from '../../db/scope.js'
-import { AppError } from '../../errors.js'
-import { badField, checkRegion, requiredText } from '../directory/input.js'
+import { AppError, badField } from '../../errors.js'
+import { checkRegion, requiredText } from '../../shared/input.js'
 import { countSketchVillages } from '../linkage/recipients.js'
 import { MAX_RADIUS_KM, type WarningInput, type WarningTargetInput } from './schema.js'
 

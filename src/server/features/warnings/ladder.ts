@@ -8,13 +8,10 @@ import type { Database } from '../../db/types.js'
 import { publish } from '../../events/bus.js'
 import type { Clock } from '../../jobs/clock.js'
 import { markFullyConfirmed } from './ack.js'
-import { DELIVERIES_TOPIC } from './dispatch.js'
 import { addressSql, insertRecipients, loadWaveWarning, personKeySql, queueWave1, wave1Channels, type RecipientSource, type WaveWarning } from './fanout.js'
+import { DELIVERIES_TOPIC } from './pipeline.js'
 
 type Trx = Kysely<Database>
-
-/** Recurring job that moves the ladder on. */
-export const LADDER_QUEUE = 'warning.ladder'
 
 /** Serialises escalations (any warning, any instance); escalations are rare, their notices must not double. */
 const ESCALATION_LOCK = 0x5357_4553 // "SWES"

@@ -6,15 +6,15 @@ import type { Database } from '../../db/types.js'
 import { inScope, type Scope } from '../../db/scope.js'
 import { notFound, stale } from '../../errors.js'
 import { recordAudit, type Actor } from '../audit/record.js'
-import { containsPattern, paging } from '../directory/input.js'
+import { iso } from '../../shared/dates.js'
+import { containsPattern } from '../../shared/like.js'
+import { paging } from '../../shared/paging.js'
 import { reportedState } from './board.js'
 import { checkWarningInput, illegalTransition, storedTarget, type WarningValues } from './input.js'
 import type { Warning, WarningDraftUpdate, WarningInput, WarningListQuery, WarningSummary } from './schema.js'
 import { listTimeline } from './timeline.js'
 
 /** A nullable time as the API sends it. */
-export const iso = (d: Date | null) => (d ? d.toISOString() : null)
-
 function selectWarnings(db: Db, scope: Scope) {
   return db.selectFrom('warning as w')
     .innerJoin('region as r', 'r.code', 'w.regionCode')

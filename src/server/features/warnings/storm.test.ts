@@ -30,7 +30,7 @@ const byId = new Map<number, Person>()
 let townships: string[] = []
 let villages: string[] = []
 let countyWide: number
-let yueheOnly: number[] = []
+const yueheOnly: number[] = []
 
 let phoneSeq = 0
 const nextMobile = () => `13${String(100_000_000 + ++phoneSeq).slice(-9)}`

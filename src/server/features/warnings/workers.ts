@@ -7,12 +7,11 @@ import { connectionStringOf, type Db } from '../../db/database.js'
 import { startWorkerInstance, type WorkerInstance } from '../../jobs/instance.js'
 import { JOBS_TOPIC } from '../../jobs/queue.js'
 import { createRunner, type JobHandler, type Runner } from '../../jobs/runner.js'
-import { CLOSE_QUEUE, closeOut, type ClosePayload } from './close.js'
-import { createDispatcher, DELIVERIES_TOPIC, type Dispatcher } from './dispatch.js'
+import { closeOut, type ClosePayload } from './close.js'
+import { createDispatcher, type Dispatcher } from './dispatch.js'
 import { fanOut, type FanoutPayload } from './fanout.js'
-import { LADDER_QUEUE, ladderTick } from './ladder.js'
-
-export const FANOUT_QUEUE = 'warning.fanout'
+import { ladderTick } from './ladder.js'
+import { CLOSE_QUEUE, DELIVERIES_TOPIC, FANOUT_QUEUE, LADDER_QUEUE } from './pipeline.js'
 
 /** How often the ladder looks for recipients whose next step is due. */
 export const LADDER_TICK_MS = 5000

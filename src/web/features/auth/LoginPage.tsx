@@ -3,10 +3,10 @@ import { Alert, Button, Card, Form, Input, Typography, type InputRef } from 'ant
 import { useEffect, useRef, useState } from 'react'
 import { Navigate, useSearchParams } from 'react-router'
 import { isApiError } from '../../lib/http.js'
-import { useSession } from '../../shell/session.js'
+import { useSession } from '../../lib/session.js'
 import { login } from './api.js'
 import { safeNext } from './next.js'
-import './login.css'
+import '../../components/login-screen.css'
 
 type Values = { username: string; password: string; totp?: string }
 

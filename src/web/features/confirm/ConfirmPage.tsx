@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react'
 import { useParams } from 'react-router'
 import { WARNING_STATUSES } from '../../../domain/warnings/levels.js'
 import { ApiError, isApiError } from '../../lib/http.js'
-import { levelInfo, levelTextColor } from '../warnings/labels.js'
+import { levelInfo, levelTextColor } from '../../lib/warning-labels.js'
 import { fetchConfirm, postConfirm, type ConfirmView } from './api.js'
 import './confirm.css'
 

@@ -7,7 +7,7 @@ import { validValues } from '../../lib/form-errors.js'
 import { useRecordDrawer } from '../../lib/use-record-drawer.js'
 import { blankToNull, phoneRule } from './form-rules.js'
 import { createGroup, getGroup, updateGroup, type Group, type GroupInput } from './groups-api.js'
-import { UnitSelect } from './UnitSelect.js'
+import { UnitSelect } from '../../components/UnitSelect.js'
 
 type Props = {
   open: boolean

@@ -3,12 +3,12 @@ import { Button, Input, Space, Table, Tag, Typography, type TableColumnsType } f
 import { useState } from 'react'
 import { DeleteButton } from '../../components/DeleteButton.js'
 import { MaskedPhone } from '../../components/MaskedPhone.js'
-import { Page, PagedTable, PageHeader, Toolbar } from '../../components/PageTable.js'
+import { Page, KeyPagedTable, PageHeader, Toolbar } from '../../components/PageTable.js'
 import { orBlank } from '../../lib/format.js'
 import { useEditing } from '../../lib/use-editing.js'
-import { usePagedList } from '../../lib/use-paged-list.js'
+import { useKeyPagedList } from '../../lib/use-key-paged-list.js'
 import { useRegionFilter } from '../../shell/region-filter.js'
-import { useCan } from '../../shell/session.js'
+import { useCan } from '../../lib/session.js'
 import { GroupDrawer } from './GroupDrawer.js'
 import { deleteGroup, listGroups, revealGroupPhone, type Group, type Member } from './groups-api.js'
 import { MembersDrawer } from './MembersDrawer.js'
@@ -19,7 +19,7 @@ export function GroupListPage() {
   const { region } = useRegionFilter()
   const [q, setQ] = useState('')
   const [membersOf, setMembersOf] = useState<Group | null>(null)
-  const list = usePagedList((p, signal) => listGroups(p, signal), { regionCode: region.code, q: q || undefined })
+  const list = useKeyPagedList((p, signal) => listGroups(p, signal), { regionCode: region.code, q: q || undefined })
   const editing = useEditing<Group>(list.reload)
   const writable = can('directory.write')
 
@@ -63,7 +63,7 @@ export function GroupListPage() {
           </Button>
         )}
       />
-      <PagedTable<Group>
+      <KeyPagedTable<Group>
         list={list}
         columns={columns}
         expandable={{

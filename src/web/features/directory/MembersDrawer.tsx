@@ -7,7 +7,7 @@ import { toast } from '../../lib/feedback.js'
 import { validValues } from '../../lib/form-errors.js'
 import { useRecordDrawer } from '../../lib/use-record-drawer.js'
 import { getGroup, setGroupMembers, type Group } from './groups-api.js'
-import { PersonSelect } from './PersonSelect.js'
+import { PersonSelect } from '../../components/PersonSelect.js'
 
 type Props = {
   open: boolean

@@ -8,7 +8,7 @@ import { validValues } from '../../lib/form-errors.js'
 import { useRecordDrawer } from '../../lib/use-record-drawer.js'
 import { blankToNull, emailRule, phoneRule } from './form-rules.js'
 import { createPerson, getPerson, updatePerson, type Person, type PersonInput } from './people-api.js'
-import { UnitSelect } from './UnitSelect.js'
+import { UnitSelect } from '../../components/UnitSelect.js'
 
 type Props = {
   open: boolean

@@ -4,15 +4,15 @@ import { useState } from 'react'
 import { RESPONSIBILITY_ROLE_KEYS, RESPONSIBILITY_ROLES, type ResponsibilityRole } from '../../../domain/people/units.js'
 import { DeleteButton } from '../../components/DeleteButton.js'
 import { MaskedPhone } from '../../components/MaskedPhone.js'
-import { Page, PagedTable, PageHeader, Toolbar } from '../../components/PageTable.js'
+import { Page, KeyPagedTable, PageHeader, Toolbar } from '../../components/PageTable.js'
 import { orBlank } from '../../lib/format.js'
 import { useEditing } from '../../lib/use-editing.js'
-import { usePagedList } from '../../lib/use-paged-list.js'
+import { useKeyPagedList } from '../../lib/use-key-paged-list.js'
 import { useRegionFilter } from '../../shell/region-filter.js'
-import { useCan } from '../../shell/session.js'
+import { useCan } from '../../lib/session.js'
 import { deletePerson, listPeople, revealPersonPhones, type Person } from './people-api.js'
 import { PersonDrawer } from './PersonDrawer.js'
-import { UnitSelect } from './UnitSelect.js'
+import { UnitSelect } from '../../components/UnitSelect.js'
 
 const ROLE_OPTIONS = RESPONSIBILITY_ROLE_KEYS.map((k) => ({ value: k, label: RESPONSIBILITY_ROLES[k] }))
 
@@ -22,7 +22,7 @@ export function PersonListPage() {
   const [q, setQ] = useState('')
   const [role, setRole] = useState<ResponsibilityRole | undefined>()
   const [unitId, setUnitId] = useState<number | null>(null)
-  const list = usePagedList((p, signal) => listPeople(p, signal), {
+  const list = useKeyPagedList((p, signal) => listPeople(p, signal), {
     regionCode: region.code,
     q: q || undefined,
     role,
@@ -86,7 +86,7 @@ export function PersonListPage() {
           </Button>
         )}
       />
-      <PagedTable<Person>
+      <KeyPagedTable<Person>
         list={list}
         columns={columns}
         scroll={{ x: 1300 }}

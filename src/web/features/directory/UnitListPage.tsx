@@ -4,12 +4,12 @@ import { useState } from 'react'
 import { UNIT_KIND_KEYS, UNIT_KINDS } from '../../../domain/people/units.js'
 import { DeleteButton } from '../../components/DeleteButton.js'
 import { MaskedPhone } from '../../components/MaskedPhone.js'
-import { Page, PagedTable, PageHeader, Toolbar } from '../../components/PageTable.js'
+import { Page, KeyPagedTable, PageHeader, Toolbar } from '../../components/PageTable.js'
 import { formatTime, orBlank } from '../../lib/format.js'
 import { useEditing } from '../../lib/use-editing.js'
-import { usePagedList } from '../../lib/use-paged-list.js'
+import { useKeyPagedList } from '../../lib/use-key-paged-list.js'
 import { useRegionFilter } from '../../shell/region-filter.js'
-import { useCan } from '../../shell/session.js'
+import { useCan } from '../../lib/session.js'
 import { UnitDrawer } from './UnitDrawer.js'
 import { deleteUnit, listUnits, revealUnitPhone, type Unit } from './units-api.js'
 
@@ -20,7 +20,7 @@ export function UnitListPage() {
   const { region } = useRegionFilter()
   const [q, setQ] = useState('')
   const [kind, setKind] = useState<(typeof UNIT_KIND_KEYS)[number] | undefined>()
-  const list = usePagedList((p, signal) => listUnits(p, signal), { regionCode: region.code, q: q || undefined, kind })
+  const list = useKeyPagedList((p, signal) => listUnits(p, signal), { regionCode: region.code, q: q || undefined, kind })
   const editing = useEditing<Unit>(list.reload)
   const writable = can('directory.write')
 
@@ -85,7 +85,7 @@ export function UnitListPage() {
           </Button>
         )}
       />
-      <PagedTable<Unit>
+      <KeyPagedTable<Unit>
         list={list}
         columns={columns}
         scroll={{ x: 1200 }}

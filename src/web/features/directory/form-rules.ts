@@ -1,5 +1,4 @@
 import type { FormRule } from 'antd'
-import { checkCreditCode } from '../../../domain/people/units.js'
 import { normaliseLandline, normaliseMobile, normalisePhone } from '../../../domain/people/phone.js'
 
 const CHECKS = { mobile: normaliseMobile, landline: normaliseLandline, any: normalisePhone }
@@ -18,13 +17,7 @@ export function phoneRule(kind: keyof typeof CHECKS): FormRule {
   }
 }
 
-export const creditCodeRule: FormRule = {
-  validator: async (_rule, value: string | null | undefined) => {
-    if (!value) return
-    const r = checkCreditCode(value)
-    if (!r.ok) throw new Error(`统一社会信用代码${r.reason}`)
-  },
-}
+export { creditCodeRule } from '../../lib/credit-code-rule.js'
 
 // The server's rule (directory/input.ts), so a refusal shows under the field before sending.
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/

@@ -1,9 +1,10 @@
-import type { Unit, UnitInput, UnitListQuery, UnitUpdate } from '../../../server/features/directory/schema.js'
-import { http, type Paged } from '../../lib/http.js'
+import type { Unit, UnitInput, UnitUpdate } from '../../../server/features/directory/schema.js'
+import { http } from '../../lib/http.js'
+
+export { listUnits } from '../../lib/directory-api.js'
 
 export type { Unit, UnitInput }
 
-export const listUnits = (q: UnitListQuery, signal?: AbortSignal) => http.get<Paged<Unit>>('/api/units', q, { signal })
 export const getUnit = (id: number) => http.get<Unit>(`/api/units/${id}`)
 export const createUnit = (input: UnitInput) => http.post<Unit>('/api/units', input, { quiet: true })
 /** Whole replacement: fields left out are cleared; a masked phone sent back means “unchanged”. */

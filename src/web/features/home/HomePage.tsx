@@ -3,9 +3,9 @@ import { Link } from 'react-router'
 import { REGION_LEVEL_LABELS, REGION_LEVELS, type RegionLevel } from '../../../domain/regions/code.js'
 import { useAsync } from '../../lib/use-async.js'
 import { allowed } from '../../shell/feature.js'
-import { features } from '../../shell/features.js'
-import { useMe } from '../../shell/session.js'
-import { fetchChildren, fetchRootRegion, type Region } from '../regions/api.js'
+import { useFeatures } from '../../shell/registry.js'
+import { useMe } from '../../lib/session.js'
+import { fetchChildren, fetchRootRegion, type Region } from '../../lib/regions-api.js'
 
 const SHORTCUT_HINTS: Record<string, string> = {
   units: '乡镇街道、村社区、生产经营单位等组织机构名录',
@@ -41,6 +41,7 @@ function nextLevel(level: RegionLevel): RegionLevel | null {
 
 export function HomePage() {
   const me = useMe()
+  const features = useFeatures()
   const overview = useAsync<Overview>(async () => {
     const root = await fetchRootRegion()
     const children = root.childCount > 0 ? await fetchChildren(root.code) : []

@@ -5,8 +5,8 @@ import { ACK_VIA_LABELS } from '../../../domain/warnings/delivery.js'
 import { Page, PageHeader } from '../../components/PageTable.js'
 import { formatTime, orBlank } from '../../lib/format.js'
 import { useAsync } from '../../lib/use-async.js'
-import { useCan } from '../../shell/session.js'
-import { LevelTag } from '../warnings/LevelTag.js'
+import { useCan } from '../../lib/session.js'
+import { LevelTag } from '../../components/LevelTag.js'
 import { fetchEscalations, type EscalatedPerson } from './api.js'
 
 function state(p: EscalatedPerson) {

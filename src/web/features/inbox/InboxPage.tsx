@@ -6,12 +6,12 @@ import { Page, PageHeader } from '../../components/PageTable.js'
 import { toast } from '../../lib/feedback.js'
 import { formatTime } from '../../lib/format.js'
 import { useAsync } from '../../lib/use-async.js'
-import { useCan } from '../../shell/session.js'
-import { statusLabel } from '../warnings/labels.js'
-import { LevelTag } from '../warnings/LevelTag.js'
+import { useCan } from '../../lib/session.js'
+import { statusLabel } from '../../lib/warning-labels.js'
+import { LevelTag } from '../../components/LevelTag.js'
 import { ackInbox, fetchInbox, type InboxItem } from './api.js'
-import { useUnread } from './UnreadBadge.js'
-import { refreshUnread } from './unread.js'
+import { useUnread } from '../../shell/UnreadBadge.js'
+import { refreshUnread } from '../../shell/unread.js'
 
 const PAGE_SIZE = 20
 

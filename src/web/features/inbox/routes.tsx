@@ -1,8 +1,8 @@
 import { MailOutlined } from '@ant-design/icons'
 import { lazy } from 'react'
 import type { Feature } from '../../shell/feature.js'
-import { warningsGroup } from '../warnings/group.js'
-import { UnreadBadge } from './UnreadBadge.js'
+import { warningsGroup } from '../../shell/menu-groups.js'
+import { UnreadBadge } from '../../shell/UnreadBadge.js'
 
 /** Every signed-in user: the inbox is empty, and says why, for an account without a person. */
 export const inboxFeature: Feature = {

@@ -1,5 +1,5 @@
 import { CheckCircleOutlined, CloseOutlined, SettingOutlined } from '@ant-design/icons'
-import { Alert, Button, Card, Col, Descriptions, Popconfirm, Progress, Result, Row, Space, Statistic, Tag, Typography } from 'antd'
+import { Alert, Button, Card, Col, Descriptions, Grid, Popconfirm, Progress, Result, Row, Space, Statistic, Tag, Typography } from 'antd'
 import { useEffect, useState } from 'react'
 import { toast } from '../../lib/feedback.js'
 import { reportError } from '../../lib/http.js'
@@ -181,7 +181,10 @@ export function ImportPanel({ importId, annex, onChanged, onClose }: Props) {
                   按人员计：将新增 {imp.meta.expected.created} 人、更新 {imp.meta.expected.updated} 人、无变化 {imp.meta.expected.unchanged} 人
                 </Typography.Paragraph>
               )}
-              <ImportRowsTable importId={imp.id} annex={annex} errorRows={imp.errorRows} onRemapped={imp.status === 'previewed' ? remapped : undefined} />
+              <ImportRowsTable
+                importId={imp.id} annex={annex} errorRows={imp.errorRows} onRemapped={imp.status === 'previewed' ? remapped : undefined}
+                preferred={counts ? (['create', 'update', 'unchanged'] as const).find((o) => counts[o] > 0) : undefined}
+              />
             </>
           )}
         </>
@@ -206,17 +209,20 @@ function Reading({ imp }: { imp: ImportDetail }) {
 function MetaLines({ imp }: { imp: ImportDetail }) {
   const meta = imp.meta!
   const found = Object.values(meta.columnsFound)
+  // On a phone the labels go above their values, so the column tags get the whole width.
+  const narrow = !(Grid.useBreakpoint().sm ?? true)
   return (
     <>
       <Descriptions
         size="small"
         column={{ xs: 1, sm: 2, md: 3 }}
+        layout={narrow ? 'vertical' : 'horizontal'}
         style={{ marginBottom: 12 }}
         items={[
           { key: 'title', label: '表格标题', children: meta.title || '—' },
           { key: 'unit', label: '填报单位', children: meta.fillUnit || '—' },
           { key: 'date', label: '填报日期', children: meta.fillDate || '—' },
-          { key: 'cols', label: '识别的列', span: 'filled', children: found.length ? found.map((c) => <Tag key={c} style={{ marginBlock: 1, whiteSpace: 'normal' }}>{c}</Tag>) : '—' },
+          { key: 'cols', label: '识别的列', span: 'filled', children: found.length ? found.map((c) => <Tag key={c} title={c} style={{ marginBlock: 1, maxWidth: '100%', overflow: 'hidden', textOverflow: 'ellipsis' }}>{c}</Tag>) : '—' },
         ]}
       />
       {meta.columnsMissing.length > 0 && (

@@ -37,6 +37,8 @@ type Props = {
   importId: number
   annex: Annex
   errorRows: number
+  /** The rows to show first until the user picks (the first outcome that has rows). */
+  preferred?: Outcome
   /** Given while the import may still be read again: a region chosen for a name re-reads it. */
   onRemapped?: () => void
 }
@@ -46,8 +48,9 @@ type Props = {
  * A name that fits several regions offers them to choose from (the choice holds for that name
  * throughout the file). A table on wide screens, a list of cards on a phone.
  */
-export function ImportRowsTable({ importId, annex, errorRows, onRemapped }: Props) {
-  const [outcome, setOutcome] = useState<Outcome>(errorRows > 0 ? 'error' : 'create')
+export function ImportRowsTable({ importId, annex, errorRows, preferred, onRemapped }: Props) {
+  const [chosen, setOutcome] = useState<Outcome | null>(null)
+  const outcome: Outcome = chosen ?? (errorRows > 0 ? 'error' : preferred ?? 'create')
   const list = usePagedList((p, signal) => listImportRows(importId, p, signal), { outcome }, 50)
   const lines = useMemo(() => toLines(annex, list.items), [annex, list.items])
   const wide = Grid.useBreakpoint().md ?? false

@@ -5,8 +5,9 @@ import { Page, PageHeader } from '../../components/PageTable.js'
 import { toast } from '../../lib/feedback.js'
 import { useAsync } from '../../lib/use-async.js'
 import { useRegionFilter } from '../../shell/region-filter.js'
-import { useCan } from '../../shell/session.js'
-import { downloadWorkbook, exportUrl, listAnnexes, templateUrl, uploadLedger } from './api.js'
+import { useCan } from '../../lib/session.js'
+import { downloadWorkbook } from '../../lib/download.js'
+import { exportUrl, listAnnexes, templateUrl, uploadLedger } from './api.js'
 import { ImportHistory } from './ImportHistory.js'
 import { ImportPanel } from './ImportPanel.js'
 import { annexOptions } from './labels.js'
@@ -79,7 +80,7 @@ export function LedgerPage() {
             />
             {annex && (
               <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
-                共 {annex.columns.length} 列；必填：{required.join('、') || '无'}。表头可为一行或两行，列名可用常见写法（如“物资名称”“品名”）。
+                共 {annex.columns.length} 列；必填：{required.join('、') || '无'}。表头可为一至三行，列名可用常见写法（如“物资名称”“品名”）；读取后可核对、修改各列的对应关系，同样表头的文件下次自动沿用。
               </Typography.Paragraph>
             )}
             <Space wrap>

@@ -1,7 +1,7 @@
 import { Form, Input, Modal } from 'antd'
 import { useState } from 'react'
 import { validValues } from '../../lib/form-errors.js'
-import { PersonSelect } from '../directory/PersonSelect.js'
+import { PersonSelect } from '../../components/PersonSelect.js'
 
 type Props = {
   open: boolean

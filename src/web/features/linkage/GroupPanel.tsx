@@ -5,7 +5,7 @@ import { toast } from '../../lib/feedback.js'
 import { isApiError } from '../../lib/http.js'
 import { useAsync } from '../../lib/use-async.js'
 import { useRegionFilter } from '../../shell/region-filter.js'
-import { useCan } from '../../shell/session.js'
+import { useCan } from '../../lib/session.js'
 import { AddMemberDialog } from './AddMemberDialog.js'
 import {
   changeMembers, customiseRegionGroup, deleteGroup, getGroup, getRegionGroup, type GroupDetail, type MembersChange,

@@ -1,7 +1,7 @@
 import { Button, Popconfirm, Table, Tag, Typography, type TableColumnsType } from 'antd'
 import { MaskedPhone } from '../../components/MaskedPhone.js'
 import { orBlank } from '../../lib/format.js'
-import { revealPersonPhones } from '../directory/people-api.js'
+import { revealPersonPhones } from '../../lib/directory-api.js'
 import type { GroupMember, MembersChange } from './api.js'
 
 type Props = {

@@ -1,7 +1,7 @@
 import { TeamOutlined } from '@ant-design/icons'
 import { lazy } from 'react'
 import type { Feature } from '../../shell/feature.js'
-import { warningsGroup } from '../warnings/group.js'
+import { warningsGroup } from '../../shell/menu-groups.js'
 
 export const linkageFeature: Feature = {
   path: 'linkage',

@@ -5,7 +5,7 @@ import { CRS_KEYS, type Crs } from '../../../domain/map/crs.js'
 import { TEAM_SPECIALITIES } from '../../../domain/resources/kinds.js'
 import { toast } from '../../lib/feedback.js'
 import { findNearest, type Holding, type NearestPlace, type NearestReply, type Need } from './api.js'
-import { CallContact } from './CallContact.js'
+import { CallContact } from '../../components/CallContact.js'
 import { formatDistance, layerLabel, NEED_PRESETS, needComplete, parseLngLat } from './map-helpers.js'
 import { VillageSearch } from './VillageSearch.js'
 

@@ -1,7 +1,7 @@
 import { PlusOutlined } from '@ant-design/icons'
 import { Button, Dropdown } from 'antd'
-import { ResourceDrawer } from '../resources/ResourceDrawer.js'
-import { SupplyDrawer } from '../supplies/SupplyDrawer.js'
+import { Suspense } from 'react'
+import { usePlaceEditor } from '../../shell/registry.js'
 import { PLACE_KINDS, type PlaceKind } from './placing.js'
 
 /** A new record's kind and the WGS84 place clicked for it. */
@@ -29,12 +29,15 @@ type DrawerProps = {
   onSaved: () => void
 }
 
-/** The kind's own create drawer, opened with the clicked position filled in. */
+/** The kind's own create drawer (lent by its capability through the shell), opened with the clicked position filled in. */
 export function PlaceDrawer({ placed, regionCode, onClose, onSaved }: DrawerProps) {
-  if (!placed) return null
+  const Editor = usePlaceEditor(placed?.kind ?? '')
+  if (!placed || !Editor) return null
   const at = { lng: placed.lng, lat: placed.lat }
   // Keyed by kind: each kind's form has its own fields and must start afresh.
-  return placed.kind === 'supply'
-    ? <SupplyDrawer key="supply" open supply={null} defaultRegionCode={regionCode} initial={at} onClose={onClose} onSaved={onSaved} />
-    : <ResourceDrawer key={placed.kind} kind={placed.kind} open record={null} defaultRegionCode={regionCode} initial={at} onClose={onClose} onSaved={onSaved} />
+  return (
+    <Suspense fallback={null}>
+      <Editor key={placed.kind} regionCode={regionCode} at={at} onClose={onClose} onSaved={onSaved} />
+    </Suspense>
+  )
 }

@@ -3,9 +3,9 @@ import { Link } from 'react-router'
 import { positionSourceLabel, SKETCH_HINT, SKETCH_LABEL } from '../../../domain/map/position-sources.js'
 import { formatTime, orBlank } from '../../lib/format.js'
 import { useAsync } from '../../lib/use-async.js'
-import { useCan } from '../../shell/session.js'
+import { useCan } from '../../lib/session.js'
 import { fetchPoint, type MapLayer, type PointDetail } from './api.js'
-import { CallContact } from './CallContact.js'
+import { CallContact } from '../../components/CallContact.js'
 import { MOVABLE_LAYERS } from './map-helpers.js'
 
 type Props = {

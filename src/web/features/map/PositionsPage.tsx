@@ -6,7 +6,7 @@ import { Page, PageHeader, PagedTable, Toolbar } from '../../components/PageTabl
 import { useAsync } from '../../lib/use-async.js'
 import { usePagedList } from '../../lib/use-paged-list.js'
 import { useRegionFilter } from '../../shell/region-filter.js'
-import { useCan } from '../../shell/session.js'
+import { useCan } from '../../lib/session.js'
 import { MarkPositionDialog } from './MarkPositionDialog.js'
 import { PositionImport } from './PositionImport.js'
 import { fetchPositionSummary, listRegionPositions, type RegionPosition } from './positions-api.js'

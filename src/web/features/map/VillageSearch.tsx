@@ -1,6 +1,6 @@
 import { Select } from 'antd'
 import { useRef, useState } from 'react'
-import { searchRegions, type RegionHit } from '../regions/api.js'
+import { searchRegions, type RegionHit } from '../../lib/regions-api.js'
 
 type Props = { value?: string; onChange: (code: string | undefined) => void; 'data-testid'?: string }
 

@@ -5,14 +5,13 @@ import { http } from '../../lib/http.js'
 import type { Static } from 'typebox'
 import type { DrawnLayer } from '../../../domain/map/layers.js'
 import type { Need } from '../../../domain/map/needs.js'
-import type { CountsReply, MapConfig as ServerMapConfig, PointReply } from '../../../server/features/map/schema.js'
+import type { CountsReply, PointReply } from '../../../server/features/map/schema.js'
 import type { Holding, NearestAt, NearestResult } from '../../../server/features/nearest/schema.js'
 import type { HandoverContact } from '../../../server/features/resources/handover.js'
 
+export { fetchMapConfig, type BasemapKey, type MapConfig } from '../../lib/map-api.js'
 export type { HandoverContact, Holding, Need }
 export type MapLayer = DrawnLayer
-export type BasemapKey = 'offline' | 'tdt-vec' | 'tdt-img' | 'xyz'
-export type MapConfig = Omit<ServerMapConfig, 'basemaps'> & { basemaps: Array<{ key: BasemapKey; label: string }> }
 export type LayerCount = Static<typeof CountsReply>['layers'][number]
 export type PointDetail = PointReply
 export type Contact = NonNullable<PointReply['responsible']>
@@ -69,7 +68,6 @@ export function filterQuery(f: MapFilters) {
   }
 }
 
-export const fetchMapConfig = () => http.get<MapConfig>('/api/map/config')
 export const fetchMapFeatures = (f: MapFilters, bbox: string, zoom: number, signal?: AbortSignal) =>
   http.get<MapFeatureCollection>('/api/map/features', { ...filterQuery(f), bbox, zoom }, { signal })
 export const fetchLayerCounts = (f: MapFilters, signal?: AbortSignal) =>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { MapFeature } from './api.js'
 import {
   annexExportUrl, bboxParam, clusterSummary, formatDistance, geojsonExportUrl, needComplete, parseLngLat,
-  representedCount, telHref,
+  representedCount,
 } from './map-helpers.js'
 
 const point = (id: number): MapFeature => ({
@@ -79,14 +79,5 @@ describe('formatDistance', () => {
     expect(formatDistance(0.4321)).toBe('432 米')
     expect(formatDistance(3.456)).toBe('3.5 公里')
     expect(formatDistance(23.6)).toBe('24 公里')
-  })
-})
-
-describe('telHref', () => {
-  it('dials mobiles, landlines and extensions as digits, the extension after a pause', () => {
-    expect(telHref('13857200003')).toBe('tel:13857200003')
-    expect(telHref('0572-2100001')).toBe('tel:05722100001')
-    expect(telHref('0572-2100001-12')).toBe('tel:05722100001,12')
-    expect(telHref(' +86 138 5720 0003 ')).toBe('tel:+8613857200003')
   })
 })

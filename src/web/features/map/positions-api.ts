@@ -1,10 +1,10 @@
 import type { Crs } from '../../../domain/map/crs.js'
 import type {
-  ImportCommitBody, ImportPreview, PositionQuery, PositionSummary, PreviewRow, RegionPosition, SetPositionBody, SketchCount, SketchCountBody,
+  ImportCommitBody, ImportPreview, PositionQuery, PositionSummary, PreviewRow, RegionPosition, SetPositionBody,
 } from '../../../server/features/map/position-schema.js'
 import { http, type Paged } from '../../lib/http.js'
 
-export type { ImportPreview, PositionSummary, PreviewRow, RegionPosition, SketchCount }
+export type { ImportPreview, PositionSummary, PreviewRow, RegionPosition }
 
 const base = '/api/map/positions'
 
@@ -22,6 +22,3 @@ export async function previewPositionImport(file: File, crs: Crs): Promise<Impor
 }
 
 export const commitPositionImport = (body: ImportCommitBody) => http.post<{ updated: number; unchanged: number }>(`${base}/import`, body)
-
-export const countSketchVillages = (body: SketchCountBody, signal?: AbortSignal) =>
-  http.post<SketchCount>(`${base}/sketch-count`, body, { quiet: true, signal })

@@ -1,7 +1,7 @@
 import { AimOutlined, GlobalOutlined } from '@ant-design/icons'
 import { lazy } from 'react'
 import type { Feature } from '../../shell/feature.js'
-import { resourcesGroup } from '../resources/group.js'
+import { resourcesGroup } from '../../shell/menu-groups.js'
 
 // MapLibre is large: it loads only with this page, in its own chunk.
 const MapPage = lazy(() => import('./MapPage.js').then((m) => ({ default: m.MapPage })))

@@ -5,7 +5,7 @@ import { pagination } from '../../components/PageTable.js'
 import { toast } from '../../lib/feedback.js'
 import { orBlank } from '../../lib/format.js'
 import { usePagedList } from '../../lib/use-paged-list.js'
-import { formatQuantity } from '../supplies/class-tree.js'
+import { formatQuantity } from '../../lib/class-tree.js'
 import { AgreementDialog } from './AgreementDialog.js'
 import { deleteAgreement, listAgreements, type Agreement, type SupplierRef } from './api.js'
 

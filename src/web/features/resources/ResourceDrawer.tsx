@@ -7,12 +7,12 @@ import { RegionPicker } from '../../components/RegionPicker.js'
 import { toast } from '../../lib/feedback.js'
 import { validValues } from '../../lib/form-errors.js'
 import { useRecordDrawer } from '../../lib/use-record-drawer.js'
-import { UnitSelect } from '../directory/UnitSelect.js'
+import { UnitSelect } from '../../components/UnitSelect.js'
 import { createResource, getResource, updateResource, type Resource, type ResourceInput } from './api.js'
 import { cleanInput } from './clean-input.js'
 import type { KindConfig } from './kind-config.js'
 import { KIND_CONFIGS } from './kinds.js'
-import { PersonPicker } from './PersonPicker.js'
+import { PersonPicker } from '../../components/PersonPicker.js'
 
 type Props<K extends ResourceKind> = {
   kind: K

@@ -4,17 +4,17 @@ import { useState } from 'react'
 import type { ResourceKind } from '../../../domain/resources/kinds.js'
 import { DeleteButton } from '../../components/DeleteButton.js'
 import { MaskedPhone } from '../../components/MaskedPhone.js'
-import { Page, PagedTable, PageHeader, Toolbar } from '../../components/PageTable.js'
+import { Page, KeyPagedTable, PageHeader, Toolbar } from '../../components/PageTable.js'
 import { toast } from '../../lib/feedback.js'
 import { orBlank } from '../../lib/format.js'
 import { useAsync } from '../../lib/use-async.js'
 import { useEditing } from '../../lib/use-editing.js'
-import { usePagedList } from '../../lib/use-paged-list.js'
+import { useKeyPagedList } from '../../lib/use-key-paged-list.js'
 import { useRegionFilter } from '../../shell/region-filter.js'
-import { useCan } from '../../shell/session.js'
-import { revealPersonPhones } from '../directory/people-api.js'
+import { useCan } from '../../lib/session.js'
+import { revealPersonPhones } from '../../lib/directory-api.js'
 import { confirmBulk, confirmResource, deleteResource, listResources, type KindFilters, type Resource, type ResourceSort } from './api.js'
-import { ConfirmButton, FRESH_OPTIONS, FreshnessCell, WarningTags, type FreshChoice } from './Freshness.js'
+import { ConfirmButton, FRESH_OPTIONS, FreshnessCell, WarningTags, type FreshChoice } from '../../components/Freshness.js'
 import type { KindFilterDef } from './kind-config.js'
 import { KIND_CONFIGS } from './kinds.js'
 import { ResourceDetailDrawer } from './ResourceDetailDrawer.js'
@@ -36,7 +36,7 @@ export function ResourceListPage<K extends ResourceKind>({ kind }: { kind: K }) 
   const [sort, setSort] = useState<Sort>({})
   const [selected, setSelected] = useState<number[]>([])
   const [viewing, setViewing] = useState<number | null>(null)
-  const list = usePagedList((p, signal) => listResources(kind, p, signal), {
+  const list = useKeyPagedList((p, signal) => listResources(kind, p, signal), {
     regionCode: region.code, q: q || undefined, status, fresh, ...filters, ...sort,
   })
   const editing = useEditing<Resource<K>>(list.reload)
@@ -126,7 +126,7 @@ export function ResourceListPage<K extends ResourceKind>({ kind }: { kind: K }) 
           </>
         )}
       />
-      <PagedTable<Resource<K>>
+      <KeyPagedTable<Resource<K>>
         list={list}
         columns={columns}
         onChange={onTableChange}

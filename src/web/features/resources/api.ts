@@ -1,28 +1,21 @@
 import type { ResourceKind } from '../../../domain/resources/kinds.js'
 import type { Agreement, AgreementInput, AgreementListQuery, AgreementUpdate } from '../../../server/features/resources/agreements-schema.js'
 import type { ExpertGroup } from '../../../server/features/resources/expert-groups.js'
-import type { ExpertDetail, ExpertDetailInput } from '../../../server/features/resources/experts.js'
-import type { RiskDetail, RiskDetailInput } from '../../../server/features/resources/risks.js'
-import type {
-  BaseInput, BulkConfirmInput, Contact, HistoryEntry, Item, KindFilters,
-} from '../../../server/features/resources/schema.js'
-import type { ShelterDetail, ShelterDetailInput } from '../../../server/features/resources/shelters.js'
-import type { StorageDetail, StorageDetailInput } from '../../../server/features/resources/storage.js'
-import type { SupplierDetail, SupplierDetailInput } from '../../../server/features/resources/suppliers.js'
-import type { TeamDetail, TeamDetailInput } from '../../../server/features/resources/teams.js'
+import type { ExpertDetailInput } from '../../../server/features/resources/experts.js'
+import type { RiskDetailInput } from '../../../server/features/resources/risks.js'
+import type { BaseInput, HistoryEntry } from '../../../server/features/resources/schema.js'
+import type { ShelterDetailInput } from '../../../server/features/resources/shelters.js'
+import type { StorageDetailInput } from '../../../server/features/resources/storage.js'
+import type { SupplierDetailInput } from '../../../server/features/resources/suppliers.js'
+import type { TeamDetailInput } from '../../../server/features/resources/teams.js'
 import { http, type Paged } from '../../lib/http.js'
+import type { Resource } from '../../lib/resources-api.js'
 
-export type { Agreement, AgreementInput, Contact, ExpertGroup, HistoryEntry, KindFilters }
-
-/** What the server answers for each kind's `detail`: its fields with their labels. */
-export type Details = {
-  team: TeamDetail
-  expert: ExpertDetail
-  storage_point: StorageDetail
-  shelter: ShelterDetail
-  risk_point: RiskDetail
-  supplier: SupplierDetail
-}
+export {
+  confirmBulk, listResources,
+  type ConfirmTarget, type Contact, type Details, type KindFilters, type Resource, type ResourceListQuery, type ResourceSort,
+} from '../../lib/resources-api.js'
+export type { Agreement, AgreementInput, ExpertGroup, HistoryEntry }
 
 /** What a form sends as `detail` for each kind. */
 export type DetailInputs = {
@@ -34,27 +27,11 @@ export type DetailInputs = {
   supplier: SupplierDetailInput
 }
 
-export type Resource<K extends ResourceKind = ResourceKind> = Item<Details[K]>
 export type ResourceWithHistory<K extends ResourceKind = ResourceKind> = Resource<K> & { history: HistoryEntry[] }
 export type ResourceInput<K extends ResourceKind = ResourceKind> = BaseInput & { detail: DetailInputs[K] }
 
-export type ResourceSort = 'name' | 'updatedAt' | 'confirmedAt' | 'region'
-
-export type ResourceListQuery = KindFilters & {
-  regionCode?: string
-  q?: string
-  status?: string
-  fresh?: 'stale' | 'fresh'
-  sort?: ResourceSort
-  order?: 'asc' | 'desc'
-  page: number
-  pageSize: number
-}
-
 const base = (kind: ResourceKind) => `/api/resources/${kind}`
 
-export const listResources = <K extends ResourceKind>(kind: K, q: ResourceListQuery, signal?: AbortSignal) =>
-  http.get<Paged<Resource<K>>>(base(kind), q, { signal })
 export const getResource = <K extends ResourceKind>(kind: K, id: number) => http.get<ResourceWithHistory<K>>(`${base(kind)}/${id}`)
 export const createResource = <K extends ResourceKind>(kind: K, input: ResourceInput<K>) =>
   http.post<Resource<K>>(base(kind), input, { quiet: true })
@@ -66,10 +43,6 @@ export const deleteResource = (kind: ResourceKind, id: number, version: number) 
 /** “仍有效”: the record was checked and is still right, which restarts its freshness clock. */
 export const confirmResource = <K extends ResourceKind>(kind: K, id: number, version: number) =>
   http.post<Resource<K>>(`${base(kind)}/${id}/confirm`, { version })
-
-/** Resources of any kind, or supply lines (kind 'supply'), confirmed in one go. */
-export type ConfirmTarget = BulkConfirmInput['items'][number]
-export const confirmBulk = (items: ConfirmTarget[]) => http.post<{ confirmed: number }>('/api/resources/confirm-bulk', { items })
 
 // ---- supply agreements of 保供单位 ----
 

@@ -3,7 +3,7 @@ import { HAZARD_TYPES, RISK_LEVELS, RISK_STATES } from '../../../domain/resource
 import { orBlank } from '../../lib/format.js'
 import type { Resource } from './api.js'
 import { listOptions, optionsOf, type KindConfig } from './kind-config.js'
-import { PersonPicker } from './PersonPicker.js'
+import { PersonPicker } from '../../components/PersonPicker.js'
 
 const STATE_COLORS: Record<string, string> = { monitoring: 'blue', rectifying: 'orange', eliminated: 'default' }
 

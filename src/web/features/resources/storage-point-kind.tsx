@@ -3,7 +3,7 @@ import { STORAGE_KINDS } from '../../../domain/resources/kinds.js'
 import { orBlank } from '../../lib/format.js'
 import type { Resource } from './api.js'
 import { optionsOf, type KindConfig } from './kind-config.js'
-import { PersonPicker } from './PersonPicker.js'
+import { PersonPicker } from '../../components/PersonPicker.js'
 
 /** 储备点 / 储备库: where supply lines are kept. */
 export const storagePointKind: KindConfig<'storage_point'> = {

@@ -1,6 +1,6 @@
 import { Form, Input, Space, Tag } from 'antd'
 import { orBlank } from '../../lib/format.js'
-import { creditCodeRule } from '../directory/form-rules.js'
+import { creditCodeRule } from '../../lib/credit-code-rule.js'
 import type { KindConfig } from './kind-config.js'
 
 /** 保供单位: enterprises under agreement to deliver supplies; the agreements hang below each one. */

@@ -4,7 +4,7 @@ import { orBlank } from '../../lib/format.js'
 import type { Resource } from './api.js'
 import { DateInput } from './DateInput.js'
 import { listOptions, optionsOf, type KindConfig } from './kind-config.js'
-import { PersonPicker } from './PersonPicker.js'
+import { PersonPicker } from '../../components/PersonPicker.js'
 
 const LEVEL_BY_REGION: Record<string, TeamLevel> = { city: 'city', county: 'county', township: 'township', village: 'village' }
 

@@ -8,7 +8,7 @@ import { useRegionFilter } from '../../shell/region-filter.js'
 import { exportUrl, fetchCompleteness, type CompletenessRow, type Indicator } from './api.js'
 import { ExportButton } from './ExportButton.js'
 import { barsHeight, missingBars } from './chart-options.js'
-import { EChart } from './EChart.js'
+import { EChart } from '../../components/EChart.js'
 import { DemoNote } from '../../components/DemoNote.js'
 
 type Level = 'township' | 'village'

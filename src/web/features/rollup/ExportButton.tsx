@@ -1,7 +1,7 @@
 import { DownloadOutlined } from '@ant-design/icons'
 import { Button } from 'antd'
 import { useState } from 'react'
-import { downloadWorkbook } from '../ledgers/api.js'
+import { downloadWorkbook } from '../../lib/download.js'
 
 type Props = {
   /** The export route with the page's current filters. */

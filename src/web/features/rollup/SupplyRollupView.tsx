@@ -1,10 +1,10 @@
 import { Card, Col, Empty, Row, Skeleton, Statistic, Table, Tag, Typography, type TableColumnsType } from 'antd'
 import { useMemo } from 'react'
 import { useAsync } from '../../lib/use-async.js'
-import { formatQuantity } from '../supplies/class-tree.js'
+import { formatQuantity } from '../../lib/class-tree.js'
 import { fetchSupplyRollup, type SupplyRollup, type SupplyRollupQuery } from './api.js'
 import { barsHeight, topClassBars } from './chart-options.js'
-import { EChart } from './EChart.js'
+import { EChart } from '../../components/EChart.js'
 import { DemoNote } from '../../components/DemoNote.js'
 
 type Child = SupplyRollup['children'][number]

@@ -1,4 +1,4 @@
-import type { BarOption } from './EChart.js'
+import type { BarOption } from '../../components/EChart.js'
 
 type TopClassLines = { classCode: string; className: string; lines: number }
 type ChildLines = { code: string; name: string; byTopClass: readonly TopClassLines[] }

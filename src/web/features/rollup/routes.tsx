@@ -1,7 +1,7 @@
 import { BarChartOutlined, CheckSquareOutlined, FieldTimeOutlined } from '@ant-design/icons'
 import { lazy } from 'react'
 import type { Feature } from '../../shell/feature.js'
-import { resourcesGroup } from '../resources/group.js'
+import { resourcesGroup } from '../../shell/menu-groups.js'
 
 export const rollupFeature: Feature = {
   path: 'rollup',

@@ -5,7 +5,7 @@ import { toast } from '../../lib/feedback.js'
 import { applyFieldErrors, validValues } from '../../lib/form-errors.js'
 import { isApiError, reportError } from '../../lib/http.js'
 import { moveStock, type Supply } from './api.js'
-import { formatQuantity } from './class-tree.js'
+import { formatQuantity } from '../../lib/class-tree.js'
 
 export type MoveKind = 'in' | 'out' | 'loss' | 'count'
 

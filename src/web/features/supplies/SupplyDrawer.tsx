@@ -7,11 +7,11 @@ import { RegionPicker } from '../../components/RegionPicker.js'
 import { toast } from '../../lib/feedback.js'
 import { validValues } from '../../lib/form-errors.js'
 import { useRecordDrawer } from '../../lib/use-record-drawer.js'
-import { UnitSelect } from '../directory/UnitSelect.js'
-import { PersonPicker } from '../resources/PersonPicker.js'
-import { ResourceSelect } from '../resources/ResourceSelect.js'
+import { UnitSelect } from '../../components/UnitSelect.js'
+import { PersonPicker } from '../../components/PersonPicker.js'
+import { ResourceSelect } from '../../components/ResourceSelect.js'
 import { createSupply, getSupply, updateSupply, type Supply, type SupplyInput } from './api.js'
-import { ClassSelect } from './ClassSelect.js'
+import { ClassSelect } from '../../components/ClassSelect.js'
 
 type Props = {
   open: boolean

@@ -4,19 +4,19 @@ import { useState } from 'react'
 import { CONDITIONS, RESERVE_FORMS } from '../../../domain/resources/kinds.js'
 import { DeleteButton } from '../../components/DeleteButton.js'
 import { MaskedPhone } from '../../components/MaskedPhone.js'
-import { Page, PagedTable, PageHeader, Toolbar } from '../../components/PageTable.js'
+import { Page, KeyPagedTable, PageHeader, Toolbar } from '../../components/PageTable.js'
 import { toast } from '../../lib/feedback.js'
 import { orBlank } from '../../lib/format.js'
 import { useEditing } from '../../lib/use-editing.js'
-import { usePagedList } from '../../lib/use-paged-list.js'
+import { useKeyPagedList } from '../../lib/use-key-paged-list.js'
 import { useRegionFilter } from '../../shell/region-filter.js'
-import { useCan } from '../../shell/session.js'
-import { revealPersonPhones } from '../directory/people-api.js'
-import { confirmBulk } from '../resources/api.js'
-import { ConfirmButton, FRESH_OPTIONS, FreshnessCell, type FreshChoice } from '../resources/Freshness.js'
+import { useCan } from '../../lib/session.js'
+import { revealPersonPhones } from '../../lib/directory-api.js'
+import { confirmBulk } from '../../lib/resources-api.js'
+import { ConfirmButton, FRESH_OPTIONS, FreshnessCell, type FreshChoice } from '../../components/Freshness.js'
 import { deleteSupply, listSupplies, type Supply, type SupplyListQuery } from './api.js'
-import { ClassSelect } from './ClassSelect.js'
-import { formatQuantity } from './class-tree.js'
+import { ClassSelect } from '../../components/ClassSelect.js'
+import { formatQuantity } from '../../lib/class-tree.js'
 import { ExpiryCell, conditionTag } from './SupplyCells.js'
 import { SupplyDetailDrawer } from './SupplyDetailDrawer.js'
 import { SupplyDrawer } from './SupplyDrawer.js'
@@ -51,7 +51,7 @@ export function SupplyListPage() {
   const [selected, setSelected] = useState<number[]>([])
   const [viewing, setViewing] = useState<number | null>(null)
   const set = (patch: Partial<Filters>) => setF((x) => ({ ...x, ...patch }))
-  const list = usePagedList((p, signal) => listSupplies(p, signal), {
+  const list = useKeyPagedList((p, signal) => listSupplies(p, signal), {
     regionCode: region.code,
     q: f.q || undefined,
     classCode: f.classCode,
@@ -163,7 +163,7 @@ export function SupplyListPage() {
           </>
         )}
       />
-      <PagedTable<Supply>
+      <KeyPagedTable<Supply>
         list={list}
         columns={columns}
         onChange={onTableChange}

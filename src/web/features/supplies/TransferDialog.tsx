@@ -3,9 +3,9 @@ import { useEffect, useState } from 'react'
 import { toast } from '../../lib/feedback.js'
 import { applyFieldErrors, validValues } from '../../lib/form-errors.js'
 import { isApiError, reportError } from '../../lib/http.js'
-import { ResourceSelect } from '../resources/ResourceSelect.js'
+import { ResourceSelect } from '../../components/ResourceSelect.js'
 import { transferStock, type Supply } from './api.js'
-import { formatQuantity } from './class-tree.js'
+import { formatQuantity } from '../../lib/class-tree.js'
 
 type Values = { quantity: number; reason: string; toStoragePointId: number }
 

@@ -3,11 +3,11 @@ import type {
   Movement, MovementInput, Supply, SupplyClass, SupplyDetail, SupplyInput,
   SupplyListQuery, SupplyUpdate, TransferInput, TransferResult,
 } from '../../../server/features/supplies/schema.js'
-import { http, type Paged } from '../../lib/http.js'
+import { http, type KeyPaged, type Paged } from '../../lib/http.js'
 
 export type { Movement, MovementInput, Supply, SupplyClass, SupplyDetail, SupplyInput, SupplyListQuery, TransferInput }
 
-export const listSupplies = (q: SupplyListQuery, signal?: AbortSignal) => http.get<Paged<Supply>>('/api/supplies', q, { signal })
+export const listSupplies = (q: SupplyListQuery, signal?: AbortSignal) => http.get<KeyPaged<Supply>>('/api/supplies', q, { signal })
 export const getSupply = (id: number) => http.get<SupplyDetail>(`/api/supplies/${id}`)
 /** The initial quantity is booked as the line's first movement (建账). */
 export const createSupply = (input: SupplyInput) => http.post<Supply>('/api/supplies', input, { quiet: true })
@@ -20,5 +20,3 @@ export const transferStock = (id: number, t: TransferInput) =>
   http.post<Static<typeof TransferResult>>(`/api/supplies/${id}/transfer`, t, { quiet: true })
 export const listMovements = (id: number, q: { page: number; pageSize: number }, signal?: AbortSignal) =>
   http.get<Paged<Movement>>(`/api/supplies/${id}/movements`, q, { signal })
-
-export const listSupplyClasses = () => http.get<SupplyClass[]>('/api/supply-classes')

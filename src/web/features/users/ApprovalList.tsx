@@ -4,7 +4,7 @@ import { toast } from '../../lib/feedback.js'
 import { formatTime } from '../../lib/format.js'
 import { reportError } from '../../lib/http.js'
 import { useAsync } from '../../lib/use-async.js'
-import { useMe } from '../../shell/session.js'
+import { useMe } from '../../lib/session.js'
 import { approveChange, listApprovals, rejectChange, type Approval } from './api.js'
 import type { Shown } from './OneTimePasswordModal.js'
 

@@ -5,7 +5,7 @@ import { formatTime } from '../../lib/format.js'
 import { useAsync } from '../../lib/use-async.js'
 import { listWarnings } from './api.js'
 import { BoardPage } from './BoardPage.js'
-import { LevelTag } from './LevelTag.js'
+import { LevelTag } from '../../components/LevelTag.js'
 import { AckProgress } from './WarningListPage.js'
 
 /** Warnings in force, each a card leading to its board: where an officer starts a stormy night. */

@@ -8,11 +8,11 @@ import { Page, PagedTable, PageHeader, Toolbar } from '../../components/PageTabl
 import { toast } from '../../lib/feedback.js'
 import { formatTime } from '../../lib/format.js'
 import { usePagedList } from '../../lib/use-paged-list.js'
-import { useCan, useMe } from '../../shell/session.js'
-import { revealPersonPhones } from '../directory/people-api.js'
+import { useCan, useMe } from '../../lib/session.js'
+import { revealPersonPhones } from '../../lib/directory-api.js'
 import { finishDoorKnock, listDoorKnocks, type DoorKnock } from './api.js'
 import { DoorKnockDialog } from './DoorKnockDialog.js'
-import { LevelTag } from './LevelTag.js'
+import { LevelTag } from '../../components/LevelTag.js'
 
 /** One person of a village's list: who, the number to call (revealed one at a time), reached or not. */
 function ListedPerson({ p }: { p: DoorKnock['people'][number] }) {

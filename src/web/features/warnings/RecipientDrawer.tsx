@@ -2,9 +2,9 @@ import { Descriptions, Drawer, Empty, Spin, Table, Tag, Typography, type TableCo
 import { MaskedPhone } from '../../components/MaskedPhone.js'
 import { formatSeconds, orBlank } from '../../lib/format.js'
 import { useAsync } from '../../lib/use-async.js'
-import { revealPersonPhones } from '../directory/people-api.js'
+import { revealPersonPhones } from '../../lib/directory-api.js'
 import { getRecipient, type Delivery } from './api.js'
-import { channelLabel, deliveryStateLabel, reasonLabel, RECIPIENT_STATE_COLORS, recipientStateLabel, stepLabel } from './labels.js'
+import { channelLabel, deliveryStateLabel, reasonLabel, RECIPIENT_STATE_COLORS, recipientStateLabel, stepLabel } from '../../lib/warning-labels.js'
 
 const DELIVERY_COLORS: Record<string, string> = {
   queued: 'default', sending: 'processing', sent: 'blue', delivered: 'cyan', failed: 'error', acknowledged: 'success', escalated: 'orange',

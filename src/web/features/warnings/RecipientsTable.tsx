@@ -6,9 +6,9 @@ import { MaskedPhone } from '../../components/MaskedPhone.js'
 import { PagedTable } from '../../components/PageTable.js'
 import { formatTime, orBlank } from '../../lib/format.js'
 import { usePagedList } from '../../lib/use-paged-list.js'
-import { revealPersonPhones } from '../directory/people-api.js'
+import { revealPersonPhones } from '../../lib/directory-api.js'
 import { listRecipients, type Recipient } from './api.js'
-import { channelLabel, reasonLabel, RECIPIENT_STATE_COLORS, recipientStateLabel, stepLabel } from './labels.js'
+import { channelLabel, reasonLabel, RECIPIENT_STATE_COLORS, recipientStateLabel, stepLabel } from '../../lib/warning-labels.js'
 import { RecipientDrawer } from './RecipientDrawer.js'
 
 type Filters = { state?: RecipientState; level?: string; q?: string }

@@ -5,9 +5,9 @@ import { MaskedPhone } from '../../components/MaskedPhone.js'
 import { PagedTable } from '../../components/PageTable.js'
 import { orBlank } from '../../lib/format.js'
 import { usePagedList } from '../../lib/use-paged-list.js'
-import { revealPersonPhones } from '../directory/people-api.js'
+import { revealPersonPhones } from '../../lib/directory-api.js'
 import { fetchSilent, type SilentRecipient } from './api.js'
-import { RECIPIENT_STATE_COLORS, recipientStateLabel, stepLabel } from './labels.js'
+import { RECIPIENT_STATE_COLORS, recipientStateLabel, stepLabel } from '../../lib/warning-labels.js'
 
 function doorKnock(r: SilentRecipient) {
   if (!r.doorKnockState) return <Typography.Text type="secondary">—</Typography.Text>

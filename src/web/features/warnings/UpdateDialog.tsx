@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react'
 import { isWarningLevel, type WarningLevel } from '../../../domain/warnings/levels.js'
 import { toast } from '../../lib/feedback.js'
 import { reviseWarning, type Warning, type WarningUpdate } from './api.js'
-import { LevelRadio } from './LevelTag.js'
+import { LevelRadio } from '../../components/LevelTag.js'
 
 type Values = { level: WarningLevel; headline: string; description: string; instruction: string; areaDesc: string; expires: Dayjs | null }
 

@@ -7,15 +7,15 @@ import { Page, PagedTable, PageHeader, Toolbar } from '../../components/PageTabl
 import { toast } from '../../lib/feedback.js'
 import { formatTime } from '../../lib/format.js'
 import { usePagedList } from '../../lib/use-paged-list.js'
-import { useCan, useMe } from '../../shell/session.js'
+import { useCan, useMe } from '../../lib/session.js'
 import {
   capXmlUrl, deleteWarning, getWarning, listWarnings, submitWarning, type Warning, type WarningSummary,
 } from './api.js'
 import { CloseDialog, type Closing } from './CloseDialog.js'
 import { ImportCapButton } from './ImportCapButton.js'
 import { canIssueLevel, ownWarning, reviewAndIssue, useIssuingPolicy } from './issue.js'
-import { levelInfo, percent } from './labels.js'
-import { LevelTag, StatusTag } from './LevelTag.js'
+import { levelInfo, percent } from '../../lib/warning-labels.js'
+import { LevelTag, StatusTag } from '../../components/LevelTag.js'
 import { UpdateDialog } from './UpdateDialog.js'
 import { WarningEditor } from './WarningEditor.js'
 

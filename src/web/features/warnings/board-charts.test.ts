@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { confirmationCurve, levelBars, regionBars } from './board-charts.js'
-import { formatDuration, percent, stepLabel } from './labels.js'
+import { formatDuration, percent, stepLabel } from '../../lib/warning-labels.js'
 
 const counts = (acknowledged: number, pending: number, escalated = 0, unreachable = 0) =>
   ({ acknowledged, pending, escalated, unreachable, recipients: acknowledged + pending + escalated + unreachable })

@@ -1,5 +1,5 @@
 import { REGION_LEVEL_LABELS } from '../../../domain/regions/code.js'
-import type { BarOption, LineOption } from '../rollup/EChart.js'
+import type { BarOption, LineOption } from '../../components/EChart.js'
 
 type StateCounts = { acknowledged: number; pending: number; escalated: number; unreachable: number }
 

@@ -4,13 +4,13 @@ import { DEFAULT_ISSUING_POLICY, mayIssue, type IssuingRuleLike } from '../../..
 import type { RegionLevel } from '../../../domain/regions/code.js'
 import { isWarningLevel } from '../../../domain/warnings/levels.js'
 import { toast } from '../../lib/feedback.js'
-import { readIssuingSettings, type IssuingSettings } from '../settings/api.js'
+import { readIssuingSettings, type IssuingSettings } from '../../lib/issuing-settings-api.js'
 import { approveWarning, getWarning, previewRecipients, submitWarning, type Warning } from './api.js'
-import { levelInfo } from './labels.js'
+import { levelInfo } from '../../lib/warning-labels.js'
 import { targetInput } from './target-input.js'
-import { LevelTag } from './LevelTag.js'
+import { LevelTag } from '../../components/LevelTag.js'
 import { sketchSentence } from './sketch-positions.js'
-import { countSketchVillages } from '../map/positions-api.js'
+import { countSketchVillages } from '../../lib/map-api.js'
 
 type Modal = ReturnType<typeof App.useApp>['modal']
 

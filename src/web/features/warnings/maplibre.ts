@@ -1,7 +1,7 @@
 import { http } from '../../lib/http.js'
-import type { MapConfig } from '../map/api.js'
-import { maplibregl } from '../map/maplibre.js'
-import { offlineStyle } from '../map/map-style.js'
+import type { MapConfig } from '../../lib/map-api.js'
+import { maplibregl } from '../../lib/maplibre.js'
+import { offlineStyle } from '../../lib/map-style.js'
 
 export { maplibregl }
 

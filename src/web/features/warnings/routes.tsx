@@ -1,7 +1,7 @@
 import { AlertOutlined, DashboardOutlined, HomeOutlined, NotificationOutlined } from '@ant-design/icons'
 import { lazy } from 'react'
 import type { Feature } from '../../shell/feature.js'
-import { warningsGroup } from './group.js'
+import { warningsGroup } from '../../shell/menu-groups.js'
 
 export const warningsFeature: Feature = {
   path: 'warnings',

@@ -2,7 +2,7 @@ import { Alert, type App, type ButtonProps } from 'antd'
 import { useEffect, useState } from 'react'
 import { SKETCH_HINT } from '../../../domain/map/position-sources.js'
 import { isApiError, reportError } from '../../lib/http.js'
-import { countSketchVillages } from '../map/positions-api.js'
+import { countSketchVillages } from '../../lib/map-api.js'
 import { submitWarning, type Warning } from './api.js'
 import type { Shapes } from './geo.js'
 

@@ -111,7 +111,7 @@ type Target = {
 }
 
 /** `extra`: a slot read on import only (a supply's second contact), filled after the others. */
-type Slot = { id: string; own: string[]; family: string[]; fields: Map<PersonField, Target>; extra: boolean }
+type Slot = { id: string; own: string[]; family: string[]; fields: Map<PersonField, Target>; extra: boolean; fallback: boolean }
 
 type Plan = { targets: Target[]; slots: Slot[] }
 
@@ -155,7 +155,7 @@ function planOf(spec: SheetSpec): Plan {
     if (t.slot === undefined || !t.field) continue
     let slot = slots.get(t.slot)
     if (!slot) {
-      slot = { id: t.slot, own: [], family: [], fields: new Map(), extra: true }
+      slot = { id: t.slot, own: [], family: [], fields: new Map(), extra: true, fallback: false }
       slots.set(t.slot, slot)
     }
     // A slot's own words: its group labels, or the labels of a name column headed by role (负责人).
@@ -163,6 +163,7 @@ function planOf(spec: SheetSpec): Plan {
     for (const w of [t.slot, ...words]) if (!slot.own.includes(w)) slot.own.push(w)
     if (!slot.fields.has(t.field)) slot.fields.set(t.field, t)
     if (!t.spec.extra) slot.extra = false
+    if (t.spec.person?.fallback) slot.fallback = true
   }
   for (const slot of slots.values()) {
     const keys = slot.own.map(labelKey)
@@ -397,6 +398,15 @@ function assign(columns: Column[], spec: SheetSpec): Map<number, Target> {
       groupSlot.set(p.g, p.s)
       slotTaken.add(p.s)
     }
+  }
+  // A further group titled with a role ("管理员" beside "负责人") fills a slot that takes any
+  // further person (a supply's second contact), rather than going unread.
+  for (const g of groups) {
+    if (groupSlot.has(g) || !namesPersonRole(g.title)) continue
+    const free = slots.find((sl) => sl.fallback && !slotTaken.has(sl))
+    if (!free) break
+    groupSlot.set(g, free)
+    slotTaken.add(free)
   }
   // An annex with one person of its own (a supply's keeper) takes the first group for it when
   // no title fits it better: a lone "联系人" group over a supply line is the person in charge.

@@ -1,5 +1,5 @@
 import type { PersonField, PlaceRole } from '../../../../domain/ledgers/mapping.js'
-import { AppError } from '../../../errors.js'
+import { AppError, type ErrorCode } from '../../../errors.js'
 
 /** One column a ledger may carry, and the header texts that name it. */
 export type ColumnSpec = {
@@ -23,7 +23,7 @@ export type ColumnSpec = {
    * The person group the column belongs to and what it holds of the person. Without it, a
    * column with a `parent` is in the group of `parent[0]`, its field read from its label.
    */
-  person?: { slot: string; field: PersonField }
+  person?: { slot: string; field: PersonField; fallback?: true }
   /** How the column places rows in regions; without it, a 'region' column by its label. */
   place?: PlaceRole
   /** Read on import beyond the ledger's own columns; its person group is filled after theirs. */
@@ -97,7 +97,7 @@ export type LedgerMeta = {
  * Chinese and tells the user what to do. An AppError, so a route can let it through as a 422.
  */
 export class LedgerFileError extends AppError {
-  constructor(code: string, message: string) {
+  constructor(code: ErrorCode, message: string) {
     super(code, 422, message)
     this.name = 'LedgerFileError'
   }

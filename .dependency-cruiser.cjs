@@ -17,7 +17,7 @@ const allowedCrossFeature = [
   { to: 'demo/presence\\.ts$', from: ['health', 'rollup'], why: 'whether demo data is loaded is shown by health and kept out of rollups' },
   { to: 'linkage/recipients\\.ts$', from: ['warnings', 'map'], why: 'who receives a warning is the linkage rule; warnings and the map apply it' },
   { to: 'settings/issuing\\.ts$', from: ['warnings'], why: 'who may issue which level is a setting that warnings obey' },
-  { to: 'warnings/(ack|ack-batcher|tokens|message|escalation-notice)\\.ts$', from: ['confirm', 'gateway', 'inbox'], why: `the reply paths (confirm link, gateway callback, inbox) acknowledge through warnings; ${FOLLOW_UP}` },
+  { to: 'warnings/delivery/(ack|ack-batcher|tokens|message|escalation-notice)\\.ts$', from: ['confirm', 'gateway', 'inbox'], why: `the reply paths (confirm link, gateway callback, inbox) acknowledge through warnings; ${FOLLOW_UP}` },
   { to: 'auth/passwords\\.ts$', from: ['users', 'demo'], why: `accounts hash passwords the way sign-in checks them; ${FOLLOW_UP}` },
   { to: 'gateway/', from: ['settings', 'warnings'], why: `the gateway settings page and warning callbacks reach gateway internals; ${FOLLOW_UP}` },
   { to: 'audit/queries\\.ts$', from: ['settings'], why: FOLLOW_UP },

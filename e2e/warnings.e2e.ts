@@ -6,7 +6,7 @@ import { startPeers, type Peers } from '../src/server/testing/peers/index.js'
 import { check, logIn, newPage, parseLogins, startBuiltServer, type JourneyContext, type RunningServer } from './lib.js'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-// The token's own alphabet (features/warnings/tokens.ts): base-36 parts and a base64url signature.
+// The token's own alphabet (features/warnings/delivery/tokens.ts): base-36 parts and a base64url signature.
 const CONFIRM_LINK = /\/c\/([0-9A-Za-z._-]+)/
 
 /** The plain number a board counter shows (`data-value`), for waiting on it to move. */

@@ -4,7 +4,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { storedCallbackSecret } from './features/gateway/secret.js'
 import { SIGNATURE_HEADER, signCallback } from './features/gateway/signature.js'
-import { confirmSecret } from './features/warnings/tokens.js'
+import { confirmSecret } from './features/warnings/delivery/tokens.js'
 import { signIn, testApp } from './testing/test-app.js'
 import { insertDelivery, insertPerson, insertRecipient, insertWarning } from './testing/warning-rows.js'
 

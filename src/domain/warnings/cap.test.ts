@@ -1,6 +1,6 @@
 import { XMLParser } from 'fast-xml-parser'
 import { describe, expect, it } from 'vitest'
-import { validateCapXml } from '../../server/features/warnings/fixtures/validate-cap.js'
+import { validateCapXml } from '../../server/features/warnings/cap/fixtures/validate-cap.js'
 import {
   buildCapXml, capCategory, capCircle, capEnvelope, capIdentifier, capNumber, capPolygon, capTime, escapeXml,
   messageIdentifier, parseCapTime, type CapWarning,

@@ -4,7 +4,7 @@ import type { WarningTarget } from './target.js'
 /**
  * CAP 1.2 (OASIS Common Alerting Protocol) for warnings, with identifiers in the GB/T 35965.1
  * form. Export only: the XML is written by hand so that what leaves is exactly what is on this
- * page; the import parser lives on the server (features/warnings/cap-parse.ts).
+ * page; the import parser lives on the server (features/warnings/cap/parse.ts).
  */
 
 export const CAP_NAMESPACE = 'urn:oasis:names:tc:emergency:cap:1.2'

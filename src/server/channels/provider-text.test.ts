@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { composeMessage, type MessageWarning } from '../features/warnings/message.js'
+import { composeMessage, type MessageWarning } from '../features/warnings/delivery/message.js'
 import { outgoing } from '../testing/outgoing.js'
 import { dialableNumber, fit, mainlandMobile, smsVariables, speechVariable } from './provider-text.js'
 

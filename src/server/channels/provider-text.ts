@@ -45,7 +45,7 @@ const CONFIRM_ASK = /确认收到请点击[：:]?|或?回复?\s*1\s*确认[。]?
 const DANGLING_LABEL = /[^\s。；，,;：:]{1,10}[：:]\s*$/
 
 /**
- * The body of a text composed for the generic gateway (features/warnings/message.ts), made fit for
+ * The body of a text composed for the generic gateway (features/warnings/delivery/message.ts), made fit for
  * a template variable: links, the asks to click or reply and the subject line cut out. When
  * nothing is left (the warning SMS there is one line of subject, link and "回1确认"), the
  * speech, which says the same in full sentences, gives the body.

@@ -1,7 +1,7 @@
 import type { Channel } from '../../domain/warnings/delivery.js'
 import type { WarningLevel } from '../../domain/warnings/levels.js'
 
-/** One message, composed once (features/warnings/message.ts), handed to one channel adapter. */
+/** One message, composed once (features/warnings/delivery/message.ts), handed to one channel adapter. */
 export type OutgoingMessage = {
   deliveryId: number
   /** Idempotency key: the gateway must treat a repeated key as the same message. */

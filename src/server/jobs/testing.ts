@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import type { Channel } from '../../domain/warnings/delivery.js'
 import { adaptersFor, closeAdapters } from '../channels/index.js'
 import type { ChannelAdapter } from '../channels/types.js'
-import { ladderTick } from '../features/warnings/ladder.js'
-import { warningEngine } from '../features/warnings/workers.js'
+import { ladderTick } from '../features/warnings/delivery/ladder.js'
+import { warningEngine } from '../features/warnings/delivery/workers.js'
 
 /**
  * Test helper: runs due jobs, the ladder and the dispatcher until nothing is due at

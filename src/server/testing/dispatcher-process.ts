@@ -5,7 +5,7 @@
  */
 import { smsAdapter } from '../channels/sms.js'
 import { createDb } from '../db/database.js'
-import { createDispatcher } from '../features/warnings/dispatch.js'
+import { createDispatcher } from '../features/warnings/delivery/dispatch.js'
 import { systemClock } from '../jobs/clock.js'
 import { startWorkerInstance } from '../jobs/instance.js'
 

@@ -51,6 +51,9 @@ export async function restore(url: string, file: string, onTable: TableProgress 
         await MIGRATIONS[name].up(trx)
         await client.query('insert into kysely_migration (name, timestamp) values ($1, $2)', [name, new Date().toISOString()])
       }
+      // The roll-up tallies were copied in and then grown again by their triggers as the records
+      // were copied: recount them from the records (migration 0020).
+      await client.query('select rollup_rebuild()')
       await recordRestore(trx, file, header)
     })
   } finally {

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fakeClock } from '../../jobs/clock.js'
 import { testApp } from '../../testing/test-app.js'
 import { addPerson, issuedWarning, V1 } from '../warnings/engine-fixtures.js'
-import { fanOut } from '../warnings/fanout.js'
-import { confirmSecret, signConfirmToken, tokenExpiry } from '../warnings/tokens.js'
+import { fanOut } from '../warnings/delivery/fanout.js'
+import { confirmSecret, signConfirmToken, tokenExpiry } from '../warnings/delivery/tokens.js'
 
 const clock = fakeClock('2026-07-20T02:00:00Z')
 let app: FastifyInstance

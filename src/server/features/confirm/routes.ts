@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { createAckBatcher } from '../warnings/ack-batcher.js'
-import { invalidToken, verifyConfirmToken } from '../warnings/tokens.js'
+import { createAckBatcher } from '../warnings/delivery/ack-batcher.js'
+import { invalidToken, verifyConfirmToken } from '../warnings/delivery/tokens.js'
 
 const TokenParam = Type.Object({
   token: Type.String({ title: '确认链接', minLength: 1, maxLength: 200 }),

@@ -4,7 +4,7 @@ import { Value } from 'typebox/value'
 import { normaliseMobile } from '../../../domain/people/phone.js'
 import type { Db } from '../../db/database.js'
 import type { Database } from '../../db/types.js'
-import { acknowledgeMany, recordDeliveryResult } from '../warnings/ack.js'
+import { acknowledgeMany, recordDeliveryResult } from '../warnings/delivery/ack.js'
 import { isConfirmation } from './replies.js'
 import { SmsReceipt, VoiceResult, type SmsReply } from './schema.js'
 

@@ -9,7 +9,7 @@ import { startAliyunCloud, type AliyunCloud } from '../../testing/peers/aliyun-c
 import { startTencentCloud, type TencentCloud } from '../../testing/peers/tencent-cloud.js'
 import { signIn, testApp } from '../../testing/test-app.js'
 import { insertDelivery, insertPerson, insertRecipient, insertWarning } from '../../testing/warning-rows.js'
-import { createDispatcher } from '../warnings/dispatch.js'
+import { createDispatcher } from '../warnings/delivery/dispatch.js'
 import { providerCallbackToken, providerCallbackUrls } from './provider-routes.js'
 import { rotateCallbackSecret, storedCallbackSecret } from './secret.js'
 import { gatewaySetupNotice } from './setup.js'

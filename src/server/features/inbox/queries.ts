@@ -3,9 +3,9 @@ import { NOTICE_STEP } from '../../../domain/warnings/ladder.js'
 import type { Db } from '../../db/database.js'
 import { paging } from '../../shared/paging.js'
 import { recordAudit, type Actor } from '../audit/record.js'
-import { acknowledge, type AckOutcome } from '../warnings/ack.js'
-import { escalationListPath, escalationTexts } from '../warnings/escalation-notice.js'
-import { composeMessage } from '../warnings/message.js'
+import { acknowledge, type AckOutcome } from '../warnings/delivery/ack.js'
+import { escalationListPath, escalationTexts } from '../warnings/delivery/escalation-notice.js'
+import { composeMessage } from '../warnings/delivery/message.js'
 import type { EscalationList, InboxItem, InboxPage, InboxQuery } from './schema.js'
 
 /**

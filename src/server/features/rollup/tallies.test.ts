@@ -1,12 +1,17 @@
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { sql } from 'kysely'
+import { sql, type SqlBool } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seededRandom } from '../../../domain/seeded-random.js'
 import type { Db } from '../../db/database.js'
 import { scopeOf } from '../../db/scope.js'
 import { SYSTEM_ACTOR } from '../audit/record.js'
 import { bookMovement } from '../supplies/movements.js'
-import { testApp } from '../../testing/test-app.js'
+import { createTestDb, testApp } from '../../testing/test-app.js'
+import { dump } from '../backup/dump.js'
+import { restore } from '../backup/restore.js'
 import { listAttention } from './attention.js'
 import { listCompleteness } from './completeness.js'
 import { rollupFreshness } from './freshness.js'
@@ -71,7 +76,7 @@ function confirmedAt(rng: () => number): Date | null {
 
 async function someId(table: 'supply' | 'resource' | 'person' | 'unit', rng: () => number, kind?: string): Promise<number | null> {
   const ids = (await db.selectFrom(table).select('id')
-    .$if(kind !== undefined, (qb) => qb.where(sql`kind = ${kind}`)).orderBy('id').execute()).map((r) => r.id)
+    .$if(kind !== undefined, (qb) => qb.where(sql<SqlBool>`kind = ${kind}`)).orderBy('id').execute()).map((r) => r.id)
   return ids.length === 0 ? null : pick(rng, ids)
 }
 
@@ -231,6 +236,23 @@ describe('roll-up tallies', () => {
     const counts = await tallies()
     for (const t of TALLY_TABLES) expect(counts[t].length, t).toBeGreaterThan(0)
   }, 120_000)
+
+  it('are recounted after a restore, which copies them and fires their triggers too', async () => {
+    const t = await createTestDb()
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shouwang-tallies-'))
+    try {
+      await addSupply(t.db, { regionCode: COUNTIES[0], name: '救生衣', quantity: 5 })
+      await addTeam(t.db, { regionCode: COUNTIES[1], headcount: 12 })
+      await addPerson(t.db, { regionCode: COUNTIES[1], roles: ['head'] })
+      const before = await tallies(t.db)
+      await dump(t.url, path.join(dir, 'b.sw.gz'))
+      await restore(t.url, path.join(dir, 'b.sw.gz'))
+      expect(await tallies(t.db)).toEqual(before)
+    } finally {
+      await t.drop()
+      await fs.rm(dir, { recursive: true, force: true })
+    }
+  })
 
   it('follow a truncated table', async () => {
     await addSupply(db, { regionCode: COUNTIES[0], name: '救生衣', quantity: 5 })

@@ -5,7 +5,7 @@ import { createTestDb } from '../../testing/test-app.js'
 import { seedDemo } from '../demo/seed.js'
 import { previewRecipients } from '../linkage/recipients.js'
 import { seedWarningsDemo } from './demo.js'
-import { storedTarget } from './input.js'
+import { storedTarget } from './drafting/input.js'
 
 const WUXING = '330502000000'
 let db: Db

@@ -3,8 +3,8 @@ import { DEFAULT_LADDERS } from '../../../domain/warnings/ladder.js'
 import type { Db } from '../../db/database.js'
 import { NATIONWIDE } from '../../db/scope.js'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/record.js'
-import { checkWarningInput } from './input.js'
-import { warningColumns } from './queries.js'
+import { checkWarningInput } from './drafting/input.js'
+import { warningColumns } from './drafting/queries.js'
 
 export type WarningsDemoCounts = { linkedAccounts: number; groups: number; drafts: number }
 

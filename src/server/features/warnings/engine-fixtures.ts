@@ -3,7 +3,7 @@ import { isWarningLevel } from '../../../domain/warnings/levels.js'
 import { emptyTarget, type WarningTarget } from '../../../domain/warnings/target.js'
 import type { Db } from '../../db/database.js'
 import type { Clock } from '../../jobs/clock.js'
-import { enqueueFanout } from './workflow.js'
+import { enqueueFanout } from './workflow/queries.js'
 
 /**
  * Rows for the delivery engine's tests (fan-out, dispatch, ladder, confirm): people with the

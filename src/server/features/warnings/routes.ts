@@ -2,18 +2,18 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { sendEvents } from '../../events/bus.js'
 import { previewRecipients } from '../linkage/recipients.js'
-import { getBoard, getRecipient, listRecipients, listSilent, listVillages, visibleWarning } from './board.js'
-import { completeDoorKnock, listDoorKnocks } from './door-knocks.js'
-import { issueDrill } from './drills.js'
-import { checkTarget, checkRegionInScope } from './input.js'
-import { createWarning, deleteDraft, getWarning, listWarnings, updateDraft } from './queries.js'
+import { getBoard, getRecipient, listRecipients, listSilent, listVillages, visibleWarning } from './board/queries.js'
+import { completeDoorKnock, listDoorKnocks } from './board/door-knocks.js'
+import { issueDrill } from './workflow/drills.js'
+import { checkTarget, checkRegionInScope } from './drafting/input.js'
+import { createWarning, deleteDraft, getWarning, listWarnings, updateDraft } from './drafting/queries.js'
 import {
   Board, BoardQuery, DoorKnockDone, DoorKnockPage, DoorKnockQuery, DoorKnockTask, DrillInput, IdParam, Ok, Preview,
   PreviewInput, ReasonBody, RecipientDetail, RecipientListQuery, RecipientPage, RecipientParam, SilentPage, SilentQuery,
   SubmitBody, TaskParam, VersionBody, VersionQuery, VillageStates, Warning, WarningDraftUpdate, WarningInput, WarningListQuery,
   WarningPage, WarningRevision,
 } from './schema.js'
-import { approveWarning, closeWarning, rejectWarning, reviseWarning, submitWarning, type Caller } from './workflow.js'
+import { approveWarning, closeWarning, rejectWarning, reviseWarning, submitWarning, type Caller } from './workflow/queries.js'
 
 const tags = ['预警发布与叫应']
 
@@ -92,7 +92,7 @@ export const warningsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     preHandler: app.can('warnings.issue'),
   }, (req) => reviseWarning(app.db, caller(req), req.params.id, req.body))
 
-  // warnings.write lets a drill's sender stop it; a real warning also needs warnings.issue (workflow.ts).
+  // warnings.write lets a drill's sender stop it; a real warning also needs warnings.issue (workflow/queries.ts).
   app.post('/:id/cancel', {
     schema: { tags, summary: '撤销预警', params: IdParam, body: ReasonBody, response: { 200: Warning } },
     preHandler: app.can('warnings.write'),

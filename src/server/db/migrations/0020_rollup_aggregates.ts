@@ -288,7 +288,10 @@ const TALLY_TABLES = Object.values(TALLIES).map((t) => t.table)
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const t of Object.values(TALLIES)) {
-    const cols = [...t.keys, ...t.sums].map(([c, type]) => `${c} ${type} not null`)
+    // Sums of finite quantities stay finite; the check keeps a tally as strict as the rows it adds up.
+    const cols = [...t.keys, ...t.sums].map(([c, type]) => type === 'numeric'
+      ? `${c} ${type} not null constraint ${t.table}_${c}_finite check (${c} <> 'Infinity' and ${c} <> '-Infinity' and ${c} <> 'NaN')`
+      : `${c} ${type} not null`)
     await sql.raw(`
       create table ${t.table} (${cols.join(', ')}, primary key (${t.keys.map(([k]) => k).join(', ')}));
       -- Tallies emptied by an update or delete are dropped at once; this keeps finding them cheap.

@@ -1,5 +1,6 @@
 import http from 'node:http'
 import https from 'node:https'
+import { senderThread } from './sender-thread.js'
 /**
  * One JSON POST to a gateway or robot webhook, with a timeout, and the answer sorted into what the
  * dispatcher needs to know: did it go, and if not, is trying again (with the same idempotency
@@ -51,9 +52,17 @@ function parsedUrl(url: string): URL | null {
   return target
 }
 
+// The headers of JSON posts, one object per token: the sender thread is told each set once.
+const jsonHeaders = new Map<string, http.OutgoingHttpHeaders>()
+
 export async function postJson(url: string, payload: unknown, opts: PostOptions): Promise<PostOutcome> {
-  const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' }
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`
+  let headers = jsonHeaders.get(opts.token ?? '')
+  if (!headers) {
+    headers = { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' }
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`
+    if (jsonHeaders.size >= 100) jsonHeaders.clear()
+    jsonHeaders.set(opts.token ?? '', headers)
+  }
   return postBody(url, Buffer.from(JSON.stringify(payload)), headers, opts)
 }
 
@@ -68,7 +77,42 @@ export async function postBody(url: string, body: Buffer, given: http.OutgoingHt
     return { ok: false, error: `${opts.peer}地址“${url}”应以 http:// 或 https:// 开头`, retryable: false }
   }
   if (opts.signal?.aborted) return { ok: false, error: '发送被中止，稍后重试', retryable: true }
-  const headers: http.OutgoingHttpHeaders = { ...given, 'content-length': body.length }
+  return senderThread.available() ? viaSenderThread(target, body, given, opts) : postInThread(target, body, { ...given, 'content-length': body.length }, opts)
+}
+
+/** The exchange in the sender thread (channels/sender-thread.ts), which adds content-length; the outcome judged here as in postInThread. */
+function viaSenderThread(target: URL, body: Buffer, headers: http.OutgoingHttpHeaders, opts: PostOptions): Promise<PostOutcome> {
+  return new Promise<PostOutcome>((resolve) => {
+    let settled = false
+    const finish = (outcome: PostOutcome) => {
+      if (settled) return
+      settled = true
+      opts.signal?.removeEventListener('abort', onAbort)
+      resolve(outcome)
+    }
+    const sent = senderThread.post({ target, headers: headers as Record<string, string | string[]>, body, timeoutMs: opts.timeoutMs })
+    const onAbort = () => {
+      finish({ ok: false, error: '发送被中止，稍后重试', retryable: true })
+      senderThread.cancel(sent.id)
+    }
+    opts.signal?.addEventListener('abort', onAbort, { once: true })
+    void sent.reply.then((r) => {
+      if ('timeout' in r) finish({ ok: false, error: `${opts.peer}无应答（超过 ${opts.timeoutMs} 毫秒）`, retryable: true })
+      else if ('code' in r) finish(describeFailure(Object.assign(new Error(r.message), { code: r.code ?? undefined }), opts))
+      else finish(judgeAnswer(r.status, r.text, opts))
+    })
+  })
+}
+
+/** What a peer's answer means: taken, or refused with its words and whether to try again. */
+function judgeAnswer(status: number, text: string, opts: PostOptions): PostOutcome {
+  const parsed = parseJson(text)
+  if (status >= 200 && status < 300) return { ok: true, status, body: parsed }
+  return { ok: false, error: `${opts.peer}返回 HTTP ${status}${describeBody(parsed, text)}`, retryable: isRetryableStatus(status), status, body: parsed }
+}
+
+/** The same exchange on the calling thread, where no sender thread can be started. */
+function postInThread(target: URL, body: Buffer, headers: http.OutgoingHttpHeaders, opts: PostOptions): Promise<PostOutcome> {
   const transport = target.protocol === 'https:' ? https : http
   return new Promise<PostOutcome>((resolve) => {
     let settled = false
@@ -83,13 +127,7 @@ export async function postBody(url: string, body: Buffer, given: http.OutgoingHt
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('error', (err) => finish(describeFailure(err, opts)))
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
-        const parsed = parseJson(text)
-        const status = res.statusCode ?? 0
-        if (status >= 200 && status < 300) finish({ ok: true, status, body: parsed })
-        else finish({ ok: false, error: `${opts.peer}返回 HTTP ${status}${describeBody(parsed, text)}`, retryable: isRetryableStatus(status), status, body: parsed })
-      })
+      res.on('end', () => finish(judgeAnswer(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), opts)))
     })
     // One timer for the whole exchange, not a socket idle timeout: a peer that trickles bytes is as stuck as a silent one.
     const timer = setTimeout(() => {

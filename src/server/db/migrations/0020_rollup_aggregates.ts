@@ -320,8 +320,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index person_list_idx on person (region_code, id);
     create index unit_list_idx on unit (region_code, name, id);
     create index leading_group_list_idx on leading_group (region_code, id);
-    -- 待修 on the attention page: the repair lines of a jurisdiction, latest first.
+    -- 待修 on the attention page, the latest first: a township's few repair lines by region, a
+    -- county's or city's many by walking all repair lines from the latest.
     create index supply_repair_idx on supply (region_code, updated_at) where condition = 'repair';
+    create index supply_repair_recent_idx on supply (updated_at desc, id) where condition = 'repair';
+    -- Stale counts read the day the cut-off falls in from the records: that day's lines of a
+    -- jurisdiction, found in the index without visiting the rows of other jurisdictions.
+    drop index supply_confirmed_idx;
+    create index supply_confirmed_idx on supply (confirmed_at, region_code);
   `.execute(db)
 
   for (const statement of triggers()) await sql.raw(statement).execute(db)
@@ -368,7 +374,9 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   statements.push('drop trigger if exists rollup_unit_upd on unit; drop function if exists rollup_unit_upd();')
   statements.push(`
     drop index if exists supply_list_idx; drop index if exists resource_list_idx; drop index if exists person_list_idx;
-    drop index if exists unit_list_idx; drop index if exists leading_group_list_idx; drop index if exists supply_repair_idx;`)
+    drop index if exists unit_list_idx; drop index if exists leading_group_list_idx; drop index if exists supply_repair_idx;
+    drop index if exists supply_repair_recent_idx;
+    drop index if exists supply_confirmed_idx; create index supply_confirmed_idx on supply (confirmed_at);`)
   for (const t of [...TALLY_TABLES, 'resource_tally_source', 'person_tally_source']) statements.push(`drop table if exists ${t};`)
   await sql.raw(statements.join('\n')).execute(db)
 }

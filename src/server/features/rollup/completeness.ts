@@ -361,7 +361,10 @@ async function gatherFactsFromTallies(db: Db, scope: Scope, within: Scope, level
     .groupBy(childKey('x.regionCode', n))
     .execute()
 
-  const ownSupplies = db.selectFrom('supplyPlaceTally as p').where(under('p.regionCode')).where(own('p.regionCode'))
+  // The checked regions' own rows, looked up region by region (a township's villages are not read).
+  const checked = db.selectFrom('region as g').select('g.code')
+    .where('g.level', '=', level).where(inScope('g.code', scope)).where(inScope('g.code', within))
+  const ownSupplies = db.selectFrom('supplyPlaceTally as p').where('p.regionCode', 'in', checked)
     .select((eb) => ['p.regionCode', eb.fn.sum<number>('p.lines').as('lines'), eb.fn.sum<number>('p.stocked').as('stocked')])
     .groupBy('p.regionCode')
     .execute()

@@ -5,7 +5,7 @@ import type { Db } from '../../db/database.js'
 import { inScope, scopeOf, type Scope } from '../../db/scope.js'
 import { freshnessDays, isStale } from '../resources/freshness.js'
 import type { ResourceFigures, ResourceRollup, SupplyRollup, SupplyRollupQuery } from './schema.js'
-import { freshFromTallies, SUPPLY_TALLY_KIND, tallied, tallyRowsUnder } from './tallies.js'
+import { freshFromTallies, tallied, tallyRowsUnder } from './tallies.js'
 import { assembleChildren, childPrefixLength, childKey, regionKey, rollupRegion } from './tree.js'
 
 export type SupplyFilters = Omit<SupplyRollupQuery, 'regionCode'>
@@ -238,7 +238,7 @@ async function resourceGroupsFromTallies(db: Db, scope: Scope, within: Scope, re
     .select(['r.code', 'r.name', 'r.level', 'g.k', 'g.kind', 'g.records', 'g.headcount', 'g.capacity', 'g.riskGeneral', 'g.riskMajor'])
     .execute()
   const stale = tallied(n)
-    ? freshFromTallies(db, scope, within, n, days).then((rows) => rows.filter((r) => r.kind !== SUPPLY_TALLY_KIND))
+    ? freshFromTallies(db, scope, within, n, days, 'resources')
     : db.selectFrom('resource as x')
       .where(inScope('x.regionCode', scope)).where(inScope('x.regionCode', within)).where('x.status', '=', 'active')
       .where(isStale('x.confirmedAt', days))

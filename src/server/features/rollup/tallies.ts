@@ -40,10 +40,13 @@ export type FreshFigure = { k: string; kind: string; records: number; stale: num
 
 /**
  * Records and stale records per child key (`n` digits, one of CHILD_LEVELS) and kind under
- * `within`: resources in use by their kind, supply lines as 'supply'. One statement, so the
+ * `within`: resources in use by their kind, supply lines as 'supply' (unless only `resources` are
+ * asked for). One statement, so the
  * tallied days and the rows of the cut-off's day are read at the same `now()`.
  */
-export async function freshFromTallies(db: Db, scope: Scope, within: Scope, n: number, days: number): Promise<FreshFigure[]> {
+export async function freshFromTallies(
+  db: Db, scope: Scope, within: Scope, n: number, days: number, what: 'all' | 'resources' = 'all',
+): Promise<FreshFigure[]> {
   const cut = staleCutoff(days)
   // The cut-off's own day, stale part: rows confirmed from the day's start up to the cut-off.
   const boundary = (table: 'resource' | 'supply') => {
@@ -56,17 +59,23 @@ export async function freshFromTallies(db: Db, scope: Scope, within: Scope, n: n
         and x.confirmed_at >= ${cut.dayStart} and x.confirmed_at < ${cut.at}
       group by 1, 2`
   }
-  const { rows } = await sql<{ k: string; kind: string; records: number; stale: number }>`
+  // A few thousand tally rows: planned as a parallel query, starting the workers costs more than
+  // the reading, and under many requests at once they only compete for the same cores.
+  const { rows } = await db.transaction().execute(async (trx) => {
+    await sql`set local max_parallel_workers_per_gather = 0`.execute(trx)
+    return sql<{ k: string; kind: string; records: number; stale: number }>`
     select k, kind, sum(records)::bigint as records, sum(stale)::bigint as stale from (
       select t.key as k, t.kind,
         sum(t.records) as records, coalesce(sum(t.records) filter (where t.confirmed_on < ${cut.day}), 0) as stale
       from fresh_tally t
       where t.level = ${n} and ${tallyRowsUnder('t.key', within, scope)}
+        ${what === 'resources' ? sql`and t.kind <> ${SUPPLY_TALLY_KIND}` : sql``}
       group by 1, 2
       union all ${boundary('resource')}
-      union all ${boundary('supply')}
+      ${what === 'all' ? sql`union all ${boundary('supply')}` : sql``}
     ) f
-    group by k, kind`.execute(db)
+    group by k, kind`.execute(trx)
+  })
   return rows
 }
 

@@ -193,17 +193,45 @@ const sortHazards = (hazards: string[]) => [...hazards].sort((a, b) => hazardOrd
  * subtree once by the checked region's digits, never one query per region. "Own" records are
  * those registered at exactly the checked region (a township's own team, not its villages').
  */
-async function gatherFacts(db: Db, scope: Scope, within: Scope, level: CheckLevel): Promise<Facts[]> {
-  const n = level === 'township' ? 9 : 12
-  // Registered at exactly the checked region: its 12 digits are its key padded with zeros.
-  const own = (column: string) => sql<SqlBool>`${sql.ref(column)} = rpad(${childKey(column, n)}, 12, '0')`
-
-  const regions = db.selectFrom('region as g')
+/** The regions of the checked level, with their parents' names. */
+function checkedRegions(db: Db, scope: Scope, within: Scope, level: CheckLevel) {
+  return db.selectFrom('region as g')
     .leftJoin('region as p', 'p.code', 'g.parentCode')
     .select(['g.code', 'g.name', 'p.name as parentName'])
     .where('g.level', '=', level).where(inScope('g.code', scope)).where(inScope('g.code', within))
     .orderBy('g.code')
     .execute()
+}
+
+/**
+ * Township stations and leading groups, which only the township check asks for. Few rows per
+ * township, so both the record path and the tally path read them directly.
+ */
+async function townshipOffices(db: Db, scope: Scope, within: Scope, level: CheckLevel) {
+  if (level !== 'township') return { stationsBy: new Map<string, number>(), withGroup: new Set<string>() }
+  const [stations, groups] = await Promise.all([
+    db.selectFrom('unit as u')
+      .where(inScope('u.regionCode', scope)).where(inScope('u.regionCode', within)).where('u.kind', '=', 'township_station')
+      .select((eb) => [childKey('u.regionCode', 9).as('k'), eb.fn.countAll<number>().as('stations')])
+      .groupBy(childKey('u.regionCode', 9))
+      .execute(),
+    db.selectFrom('leadingGroup as lg')
+      .where(inScope('lg.regionCode', scope)).where(inScope('lg.regionCode', within))
+      .select('lg.regionCode').distinct()
+      .execute(),
+  ])
+  return {
+    stationsBy: new Map(stations.map((r) => [r.k.padEnd(12, '0'), r.stations])),
+    withGroup: new Set(groups.map((r) => r.regionCode)),
+  }
+}
+
+async function gatherFacts(db: Db, scope: Scope, within: Scope, level: CheckLevel): Promise<Facts[]> {
+  const n = level === 'township' ? 9 : 12
+  // Registered at exactly the checked region: its 12 digits are its key padded with zeros.
+  const own = (column: string) => sql<SqlBool>`${sql.ref(column)} = rpad(${childKey(column, n)}, 12, '0')`
+
+  const regions = checkedRegions(db, scope, within, level)
 
   const ownTeam = sql<SqlBool>`${own('x.regionCode')} and ${sql.ref('x.kind')} = 'team'`
   const liveRisk = sql<SqlBool>`${sql.ref('x.kind')} = 'risk_point' and ${sql.ref('rp.state')} <> 'eliminated'`
@@ -258,29 +286,14 @@ async function gatherFacts(db: Db, scope: Scope, within: Scope, level: CheckLeve
     .groupBy('pr.code')
     .execute()
 
-  const stations = level === 'township'
-    ? db.selectFrom('unit as u')
-      .where(inScope('u.regionCode', scope)).where(inScope('u.regionCode', within)).where('u.kind', '=', 'township_station')
-      .select((eb) => [childKey('u.regionCode', n).as('k'), eb.fn.countAll<number>().as('stations')])
-      .groupBy(childKey('u.regionCode', n))
-      .execute()
-    : Promise.resolve([])
+  const offices = townshipOffices(db, scope, within, level)
 
-  const groups = level === 'township'
-    ? db.selectFrom('leadingGroup as lg')
-      .where(inScope('lg.regionCode', scope)).where(inScope('lg.regionCode', within))
-      .select('lg.regionCode').distinct()
-      .execute()
-    : Promise.resolve([])
-
-  const [regionRows, resourceRows, supplyRows, peopleRows, stationRows, groupRows] =
-    await Promise.all([regions, resources, supplies, people, stations, groups])
+  const [regionRows, resourceRows, supplyRows, peopleRows, { stationsBy, withGroup }] =
+    await Promise.all([regions, resources, supplies, people, offices])
 
   const resourcesBy = new Map(resourceRows.map((r) => [r.k.padEnd(12, '0'), r]))
   const suppliesBy = new Map(supplyRows.map((r) => [r.k.padEnd(12, '0'), r]))
   const peopleBy = new Map(peopleRows.map((r) => [r.code, r]))
-  const stationsBy = new Map(stationRows.map((r) => [r.k.padEnd(12, '0'), r.stations]))
-  const withGroup = new Set(groupRows.map((r) => r.regionCode))
 
   return regionRows.map((g) => {
     const res = resourcesBy.get(g.code)
@@ -330,12 +343,7 @@ async function gatherFactsFromTallies(db: Db, scope: Scope, within: Scope, level
   // At exactly the checked region: its 12 digits are its key padded with zeros.
   const own = (column: string) => sql<SqlBool>`${sql.ref(column)} = rpad(${childKey(column, n)}, 12, '0')`
 
-  const regions = db.selectFrom('region as g')
-    .leftJoin('region as p', 'p.code', 'g.parentCode')
-    .select(['g.code', 'g.name', 'p.name as parentName'])
-    .where('g.level', '=', level).where(inScope('g.code', scope)).where(inScope('g.code', within))
-    .orderBy('g.code')
-    .execute()
+  const regions = checkedRegions(db, scope, within, level)
 
   const ownResources = db.selectFrom('resourceTally as t')
     .where('t.level', '=', 12).where(under('t.key')).where(own('t.key'))
@@ -391,23 +399,10 @@ async function gatherFactsFromTallies(db: Db, scope: Scope, within: Scope, level
     .groupBy('pt.regionCode')
     .execute()
 
-  const stations = level === 'township'
-    ? db.selectFrom('unit as u')
-      .where(inScope('u.regionCode', scope)).where(inScope('u.regionCode', within)).where('u.kind', '=', 'township_station')
-      .select((eb) => [childKey('u.regionCode', n).as('k'), eb.fn.countAll<number>().as('stations')])
-      .groupBy(childKey('u.regionCode', n))
-      .execute()
-    : Promise.resolve([])
+  const offices = townshipOffices(db, scope, within, level)
 
-  const groups = level === 'township'
-    ? db.selectFrom('leadingGroup as lg')
-      .where(inScope('lg.regionCode', scope)).where(inScope('lg.regionCode', within))
-      .select('lg.regionCode').distinct()
-      .execute()
-    : Promise.resolve([])
-
-  const [regionRows, ownRows, subtreeRows, teamRows, hazardRows, ownSupplyRows, lineRows, heldRows, peopleRows, stationRows, groupRows] =
-    await Promise.all([regions, ownResources, subtreeResources, teamHeadcounts, hazards, ownSupplies, subtreeLines, held, people, stations, groups])
+  const [regionRows, ownRows, subtreeRows, teamRows, hazardRows, ownSupplyRows, lineRows, heldRows, peopleRows, { stationsBy, withGroup }] =
+    await Promise.all([regions, ownResources, subtreeResources, teamHeadcounts, hazards, ownSupplies, subtreeLines, held, people, offices])
 
   const pad = (k: string) => k.padEnd(12, '0')
   const ownBy = new Map(ownRows.map((r) => [`${r.key}:${r.kind}`, r.records]))
@@ -418,8 +413,6 @@ async function gatherFactsFromTallies(db: Db, scope: Scope, within: Scope, level
   const linesBy = new Map(lineRows.map((r) => [pad(r.k), r.lines]))
   const heldBy = new Map(heldRows.map((r) => [pad(r.k), r.held ?? []]))
   const peopleBy = new Map(peopleRows.map((r) => [r.code, r]))
-  const stationsBy = new Map(stationRows.map((r) => [pad(r.k), r.stations]))
-  const withGroup = new Set(groupRows.map((r) => r.regionCode))
 
   return regionRows.map((g) => {
     const teams = ownBy.get(`${g.code}:team`) ?? 0
